@@ -1,0 +1,45 @@
+import { DataSource, EntityManager } from 'typeorm';
+
+const RETRYABLE_SQLSTATES = new Set(['40001', '40P01']); // serialization_failure, deadlock_detected
+
+function sqlState(error: unknown): string | undefined {
+  const candidate = error as { code?: unknown; driverError?: { code?: unknown } };
+  const code = candidate?.driverError?.code ?? candidate?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+export function isUniqueViolation(error: unknown, constraint?: string): boolean {
+  const candidate = error as { driverError?: { constraint?: string }; constraint?: string };
+  return sqlState(error) === '23505' && (constraint === undefined || (candidate.driverError?.constraint ?? candidate.constraint) === constraint);
+}
+
+export function isExclusionViolation(error: unknown, constraint?: string): boolean {
+  const candidate = error as { driverError?: { constraint?: string }; constraint?: string };
+  return sqlState(error) === '23P01' && (constraint === undefined || (candidate.driverError?.constraint ?? candidate.constraint) === constraint);
+}
+
+export function isCheckViolation(error: unknown, constraint?: string): boolean {
+  const candidate = error as { driverError?: { constraint?: string }; constraint?: string };
+  return sqlState(error) === '23514' && (constraint === undefined || (candidate.driverError?.constraint ?? candidate.constraint) === constraint);
+}
+
+/**
+ * Runs `work` in one transaction and retries it from the start on serialization failures and
+ * deadlocks, so callers write each state change as if it were alone.
+ */
+export async function withTransaction<T>(
+  dataSource: DataSource,
+  work: (manager: EntityManager) => Promise<T>,
+  options: { attempts?: number } = {},
+): Promise<T> {
+  const attempts = options.attempts ?? 5;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await dataSource.transaction(work);
+    } catch (error) {
+      const state = sqlState(error);
+      if (state === undefined || !RETRYABLE_SQLSTATES.has(state) || attempt >= attempts) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 5 * 2 ** attempt * Math.random()));
+    }
+  }
+}

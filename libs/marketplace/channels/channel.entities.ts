@@ -1,0 +1,78 @@
+import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { moneyColumn } from '#libs/database';
+import { AccountEntity } from '../accounts/account.entities';
+
+export type ChannelStatus = 'pending' | 'verified' | 'suspended';
+
+export interface StoredTopicProfile {
+  language: string | null;
+  topics: { topic: string; score: number }[];
+  brandSafety: { category: string; score: number }[];
+  postCount: number;
+  computedAt: string;
+}
+
+@Entity('channels')
+@Index('channels_verified_chat', ['platform', 'chatId'], { unique: true, where: `status <> 'pending'` })
+@Index('channels_catalog', ['status', 'subscribers', 'id'])
+export class ChannelEntity {
+  @PrimaryGeneratedColumn('uuid') id: string;
+  @Column({ type: 'uuid' }) ownerId: string;
+  @ManyToOne(() => AccountEntity) @JoinColumn({ name: 'owner_id' }) owner?: AccountEntity;
+  @Column({ type: 'text', default: 'telegram' }) platform: 'telegram';
+  /** what the owner typed: @username or a numeric chat id */
+  @Column({ type: 'text' }) handle: string;
+  @Column({ type: 'text', nullable: true }) chatId: string | null;
+  @Column({ type: 'text', nullable: true }) username: string | null;
+  @Index('channels_title_trgm', { synchronize: false })
+  @Column({ type: 'text', nullable: true }) title: string | null;
+  @Column({ type: 'text', nullable: true }) language: string | null;
+  @Column({ type: 'integer', default: 0 }) subscribers: number;
+  @Column({ type: 'text', default: 'pending' }) status: ChannelStatus;
+  @Column({ type: 'text', nullable: true }) statusReason: string | null;
+  @Column({ type: 'text' }) verificationCode: string;
+  @Column({ type: 'timestamptz', nullable: true }) verifiedAt: Date | null;
+  @Column({ type: 'timestamptz', nullable: true }) lastCheckedAt: Date | null;
+  @Column({ type: 'jsonb', nullable: true }) topicProfile: StoredTopicProfile | null;
+  /** topic ids whose profile score passes the catalog threshold, for the indexed topic filter */
+  @Index('channels_topics', { synchronize: false })
+  @Column({ type: 'text', array: true, default: () => "'{}'" }) topicIds: string[];
+  @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
+  @UpdateDateColumn({ type: 'timestamptz' }) updatedAt: Date;
+}
+
+/** A format is its two durations: how long the post stays on top, and how long it stays at all. */
+@Entity('formats')
+export class FormatEntity {
+  @PrimaryColumn({ type: 'text' }) code: string;
+  @Column({ type: 'integer' }) topMinutes: number;
+  @Column({ type: 'integer' }) feedMinutes: number;
+  @Column({ type: 'text' }) description: string;
+}
+
+@Entity('channel_prices')
+@Check('channel_prices_positive', 'price_minor > 0')
+export class ChannelPriceEntity {
+  @PrimaryColumn({ type: 'uuid' }) channelId: string;
+  @ManyToOne(() => ChannelEntity, { onDelete: 'CASCADE' }) @JoinColumn({ name: 'channel_id' }) channel?: ChannelEntity;
+  @PrimaryColumn({ type: 'text' }) format: string;
+  @ManyToOne(() => FormatEntity) @JoinColumn({ name: 'format' }) formatRow?: FormatEntity;
+  @Column(moneyColumn()) priceMinor: number;
+  @Column({ type: 'char', length: 3 }) currency: string;
+}
+
+/** Channel content only: text, entities, dates and ids. No person-level field is ever stored. */
+@Entity('channel_posts')
+@Index('channel_posts_message', ['channelId', 'messageId'], { unique: true })
+@Index('channel_posts_recent', ['channelId', 'postedAt'])
+export class ChannelPostEntity {
+  @PrimaryGeneratedColumn('uuid') id: string;
+  @Column({ type: 'uuid' }) channelId: string;
+  @ManyToOne(() => ChannelEntity, { onDelete: 'CASCADE' }) @JoinColumn({ name: 'channel_id' }) channel?: ChannelEntity;
+  @Column({ type: 'integer' }) messageId: number;
+  @Column({ type: 'timestamptz' }) postedAt: Date;
+  @Column({ type: 'timestamptz', nullable: true }) editedAt: Date | null;
+  @Column({ type: 'text' }) text: string;
+  @Column({ type: 'jsonb', default: () => "'[]'" }) entities: unknown[];
+  @CreateDateColumn({ type: 'timestamptz' }) receivedAt: Date;
+}

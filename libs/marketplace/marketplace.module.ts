@@ -1,0 +1,68 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { ConfigModule, PLACARD_CONFIG, PlacardConfig } from '#libs/config';
+import { dataSourceOptions } from '#libs/database';
+import { LedgerModule } from '#libs/ledger';
+import { TelegramAdapter } from '#libs/platforms';
+import { AccountsService } from './accounts/accounts.service';
+import { BalanceService } from './balance/balance.service';
+import { SandboxPaymentsProvider } from './balance/sandbox-payments.provider';
+import { CampaignsService } from './campaigns/campaigns.service';
+import { CatalogService } from './channels/catalog.service';
+import { ChannelsService } from './channels/channels.service';
+import { UncheckedContext } from './delivery/context-checker';
+import { DeliveryService } from './delivery/delivery.service';
+import { IngestService } from './delivery/ingest.service';
+import { ALL_ENTITIES } from './entities';
+import { PlacementTransitions } from './placements/placement-transitions';
+import { PlacementsService } from './placements/placements.service';
+import { CONTEXT_CHECKER, PAYMENTS_PROVIDER, PLATFORM_ADAPTER } from './tokens';
+
+const SERVICES = [
+  AccountsService,
+  ChannelsService,
+  CatalogService,
+  CampaignsService,
+  PlacementTransitions,
+  PlacementsService,
+  BalanceService,
+  DeliveryService,
+  IngestService,
+];
+
+/** The domain, composed once and imported by every process (APIs and worker alike). */
+@Module({
+  imports: [
+    ConfigModule,
+    TypeOrmModule.forRootAsync({
+      inject: [PLACARD_CONFIG],
+      useFactory: (config: PlacardConfig) => dataSourceOptions(config.databaseUrl, ALL_ENTITIES),
+    }),
+    LedgerModule,
+  ],
+  providers: [
+    ...SERVICES,
+    {
+      provide: PLATFORM_ADAPTER,
+      inject: [PLACARD_CONFIG],
+      useFactory: (config: PlacardConfig) =>
+        new TelegramAdapter({
+          apiRoot: config.telegram.apiRoot,
+          botToken: config.telegram.botToken ?? '',
+          auditChatId: config.telegram.auditChatId ?? undefined,
+          limits: config.telegram.limits ? undefined : false,
+        }),
+    },
+    {
+      provide: PAYMENTS_PROVIDER,
+      inject: [PLACARD_CONFIG],
+      useFactory: (config: PlacardConfig) => {
+        if (config.payments.provider === 'sandbox') return new SandboxPaymentsProvider();
+        throw new Error('PAYMENTS_PROVIDER=stripe is not wired yet');
+      },
+    },
+    { provide: CONTEXT_CHECKER, useClass: UncheckedContext },
+  ],
+  exports: [...SERVICES, LedgerModule, PLATFORM_ADAPTER, PAYMENTS_PROVIDER, CONTEXT_CHECKER],
+})
+export class MarketplaceModule {}

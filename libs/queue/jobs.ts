@@ -1,0 +1,58 @@
+import { JobsOptions } from 'bullmq';
+
+/** Queues and the jobs each carries. Jobs carry ids, never objects: handlers reload state. */
+export const QUEUES = {
+  placements: 'placements',
+  channels: 'channels',
+  payments: 'payments',
+} as const;
+export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
+
+export interface PublishJobData { placementId: string }
+export interface VerifyJobData { placementId: string; checkpoint: number }
+export interface SettleJobData { placementId: string }
+export interface ExpireOfferJobData { placementId: string }
+export interface RecheckChannelJobData { channelId: string }
+export interface ProfileChannelJobData { channelId: string }
+
+export interface JobDataByName {
+  publish: PublishJobData;
+  verify: VerifyJobData;
+  settle: SettleJobData;
+  'expire-offer': ExpireOfferJobData;
+  'recheck-channel': RecheckChannelJobData;
+  'profile-channel': ProfileChannelJobData;
+}
+export type JobName = keyof JobDataByName;
+
+export const QUEUE_OF_JOB: Record<JobName, QueueName> = {
+  publish: QUEUES.placements,
+  verify: QUEUES.placements,
+  settle: QUEUES.placements,
+  'expire-offer': QUEUES.placements,
+  'recheck-channel': QUEUES.channels,
+  'profile-channel': QUEUES.channels,
+};
+
+/** Deterministic job ids: the same logical job enqueued twice is one job in BullMQ. */
+export function jobIdFor<N extends JobName>(name: N, data: JobDataByName[N]): string {
+  switch (name) {
+    case 'verify': {
+      const verify = data as VerifyJobData;
+      return `placement:${verify.placementId}:verify:${verify.checkpoint}`;
+    }
+    case 'recheck-channel':
+    case 'profile-channel':
+      return `channel:${(data as RecheckChannelJobData).channelId}:${name}`;
+    default:
+      return `placement:${(data as PublishJobData).placementId}:${name}`;
+  }
+}
+
+/** Retries live here, in one place: attempts with exponential backoff; permanent failures throw UnrecoverableError. */
+export const DEFAULT_JOB_OPTIONS: JobsOptions = {
+  attempts: 8,
+  backoff: { type: 'exponential', delay: 500 },
+  removeOnComplete: { age: 3600, count: 10_000 },
+  removeOnFail: { age: 24 * 3600 },
+};

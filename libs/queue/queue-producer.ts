@@ -1,0 +1,32 @@
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { DEFAULT_JOB_OPTIONS, JobDataByName, JobName, QUEUE_OF_JOB, QueueName, QUEUES, jobIdFor } from './jobs';
+import { queuePrefix } from './connection';
+
+/** One Queue object per queue name, sharing a Redis connection. */
+export class QueueProducer {
+  private readonly queues = new Map<QueueName, Queue>();
+
+  constructor(private readonly connection: Redis) {
+    for (const name of Object.values(QUEUES)) {
+      this.queues.set(name, new Queue(name, { connection, prefix: queuePrefix(), defaultJobOptions: DEFAULT_JOB_OPTIONS }));
+    }
+  }
+
+  queue(name: QueueName): Queue {
+    const queue = this.queues.get(name);
+    if (!queue) throw new Error(`unknown queue ${name}`);
+    return queue;
+  }
+
+  async add<N extends JobName>(name: N, data: JobDataByName[N], options: { delayMs?: number; jobId?: string } = {}): Promise<void> {
+    await this.queue(QUEUE_OF_JOB[name]).add(name, data, {
+      jobId: options.jobId ?? jobIdFor(name, data),
+      delay: Math.max(0, options.delayMs ?? 0),
+    });
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.queues.values()].map((queue) => queue.close()));
+  }
+}
