@@ -6,3 +6,5 @@ export { signWebhookPayload } from './webhooks';
 export type { DeliveryAttempt, WebhookEndpoint, WebhookRetryPolicy } from './webhooks';
 export type { FaultRule, ActiveFault } from './faults';
 export type * from './objects';
+export { startWebhookReceiver } from './webhook-receiver';
+export type { ReceivedWebhook, WebhookReceiver } from './webhook-receiver';
