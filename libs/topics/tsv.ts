@@ -1,0 +1,28 @@
+/** Reading labelled corpora: TSV with a header; `category` and `text` columns found by name. */
+import type { LabelledText } from './classifier';
+
+export class CorpusFormatError extends Error {}
+
+export function parseLabelledTsv(content: string, source = 'input'): LabelledText[] {
+  const lines = content.split(/\r?\n/);
+  const header = (lines[0] ?? '').split('\t').map((name) => name.trim().toLowerCase());
+  const categoryColumn = header.indexOf('category');
+  const textColumn = header.indexOf('text');
+  if (categoryColumn < 0 || textColumn < 0) {
+    throw new CorpusFormatError(`${source}: the header must name a "category" and a "text" column`);
+  }
+  const examples: LabelledText[] = [];
+  for (let lineNumber = 1; lineNumber < lines.length; lineNumber++) {
+    const line = lines[lineNumber]!;
+    if (line.trim() === '') continue;
+    const cells = line.split('\t');
+    const label = cells[categoryColumn]?.trim();
+    const text = cells[textColumn];
+    if (!label || text === undefined) {
+      throw new CorpusFormatError(`${source}:${lineNumber + 1}: missing category or text`);
+    }
+    // Literal "\n" in a cell stands for a line break inside a post.
+    examples.push({ label, text: text.replace(/\\n/g, '\n') });
+  }
+  return examples;
+}
