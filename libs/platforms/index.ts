@@ -10,6 +10,7 @@
  *   }
  *   new TelegramAdapter({ apiRoot, botToken, auditChatId?, limits?, logger?, retry? })
  *   toChannelContent(update): ChannelContent | null         // for webhook bodies: keeps content, drops people
+ *   webhookSecretMatches(header, secret): boolean           // X-Telegram-Bot-Api-Secret-Token check
  *
  * Errors are PlatformError with a `code` and `retryable`. A send (publish, the copy in postExists)
  * is never repeated after a 5xx or a lost connection: it fails with code 'outcome_unknown'
@@ -29,3 +30,4 @@ export type { MessageEntity } from './telegram/bot-api-types';
 export type { PlatformLogger } from './telegram/bot-api-client';
 export { toChannelContent } from './telegram/channel-content';
 export { TelegramAdapter, TELEGRAM_LIMITS, type TelegramAdapterOptions } from './telegram/telegram-adapter';
+export { webhookSecretMatches, TELEGRAM_SECRET_HEADER } from './telegram/webhook-secret';

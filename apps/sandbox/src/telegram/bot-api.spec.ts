@@ -2,6 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startTelegramSandbox, type RunningTelegramSandbox } from './index';
 
 let server: RunningTelegramSandbox;
+const readJson = (response: Response): Promise<any> => response.json();
 let token: string;
 let botId: number;
 
@@ -55,7 +56,7 @@ describe('envelope and routing', () => {
   it('takes method names in any case, and parameters from GET query strings and forms', async () => {
     const channel = channelWithBot();
     const viaGet = await fetch(`${server.url}/bot${token}/GETCHAT?chat_id=${channel.id}`);
-    expect((await viaGet.json()).result.title).toBe('Crypto Daily');
+    expect((await readJson(viaGet)).result.title).toBe('Crypto Daily');
 
     const form = new URLSearchParams({
       chat_id: '@cryptodaily',
@@ -63,7 +64,7 @@ describe('envelope and routing', () => {
       reply_markup: JSON.stringify({ inline_keyboard: [[{ text: 'Open', url: 'https://example.com' }]] }),
     });
     const viaForm = await fetch(`${server.url}/bot${token}/sendmessage`, { method: 'POST', body: form });
-    const sent = await viaForm.json();
+    const sent = await readJson(viaForm);
     expect(sent.ok).toBe(true);
     expect(sent.result.reply_markup).toEqual({ inline_keyboard: [[{ text: 'Open', url: 'https://example.com' }]] });
   });
@@ -75,7 +76,7 @@ describe('envelope and routing', () => {
     form.set('caption', 'from a file');
     form.set('photo', new Blob([Buffer.from('not really a jpeg')]), 'photo.jpg');
     const response = await fetch(`${server.url}/bot${token}/sendPhoto`, { method: 'POST', body: form });
-    const body = await response.json();
+    const body = await readJson(response);
     expect(body.ok).toBe(true);
     expect(body.result.caption).toBe('from a file');
     expect(body.result.photo.length).toBeGreaterThan(0);

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startTelegramSandbox, type RunningTelegramSandbox } from './index';
 
 let server: RunningTelegramSandbox;
+const readJson = (response: Response): Promise<any> => response.json();
 let token: string;
 let chatId: number;
 
@@ -92,23 +93,23 @@ describe('control routes', () => {
         headers: body ? { 'content-type': 'application/json' } : {},
         body: body ? JSON.stringify(body) : undefined,
       });
-    const bot = await (await control('/bots', 'POST', { username: 'demo_bot' })).json();
+    const bot = await readJson(await control('/bots', 'POST', { username: 'demo_bot' }));
     expect(bot.token).toMatch(/^\d+:[\w-]{35}$/);
-    const user = await (await control('/users', 'POST', { firstName: 'Bob' })).json();
-    const channel = await (await control('/channels', 'POST', { title: 'Demo', username: 'demo_channel', memberCount: 10, ownerUserId: user.id })).json();
+    const user = await readJson(await control('/users', 'POST', { firstName: 'Bob' }));
+    const channel = await readJson(await control('/channels', 'POST', { title: 'Demo', username: 'demo_channel', memberCount: 10, ownerUserId: user.id }));
     await control(`/channels/${channel.id}/admins/${bot.id}`, 'PUT', { canPostMessages: true, canDeleteMessages: true });
-    const post = await (await control('/channels/@demo_channel/messages', 'POST', { userId: user.id, text: 'by Bob' })).json();
+    const post = await readJson(await control('/channels/@demo_channel/messages', 'POST', { userId: user.id, text: 'by Bob' }));
     await control(`/channels/${channel.id}/messages/${post.message_id}`, 'PATCH', { text: 'by Bob, edited' });
-    const listed = await (await control(`/channels/${channel.id}/messages`, 'GET')).json();
+    const listed = await readJson(await control(`/channels/${channel.id}/messages`, 'GET'));
     expect(listed.messages.map((message: any) => message.text)).toEqual(['by Bob, edited']);
     expect((await control(`/channels/${channel.id}/messages/${post.message_id}`, 'DELETE')).status).toBe(204);
-    const patched = await (await control(`/channels/${channel.id}`, 'PATCH', { description: 'code PLC-9', memberCount: 99 })).json();
+    const patched = await readJson(await control(`/channels/${channel.id}`, 'PATCH', { description: 'code PLC-9', memberCount: 99 }));
     expect(patched).toMatchObject({ description: 'code PLC-9', memberCount: 99, admins: [{ memberId: bot.id, canPostMessages: true }] });
     expect((await control('/faults', 'POST', { method: 'getMe', kind: 'rate_limit', retryAfter: 1 })).status).toBe(204);
     expect((await control('/limits', 'PUT', { enabled: false })).status).toBe(200);
     const missing = await control('/channels/@nope_nope', 'GET');
     expect(missing.status).toBe(404);
-    expect(await missing.json()).toEqual({ error: { code: 'channel_not_found', message: 'no channel @nope_nope' } });
+    expect(await readJson(missing)).toEqual({ error: { code: 'channel_not_found', message: 'no channel @nope_nope' } });
     expect((await control('/reset', 'POST')).status).toBe(204);
   });
 });
