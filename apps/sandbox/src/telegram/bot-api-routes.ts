@@ -44,9 +44,6 @@ export function registerBotApiRoutes(
     const apiError = error instanceof BotApiError ? error : new BotApiError(400, 'Bad Request: invalid request');
     void reply.status(apiError.errorCode).send(apiError.toResponseBody());
   });
-  scope.setNotFoundHandler((_request, reply) => {
-    void reply.status(404).send(methodNotFound().toResponseBody());
-  });
 
   scope.route({
     method: ['GET', 'POST'],

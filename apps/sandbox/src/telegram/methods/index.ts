@@ -14,6 +14,3 @@ export const BOT_API_METHODS: ReadonlyMap<string, BotApiMethod> = new Map(
     getChatMembersCount: chat.getChatMemberCount, // the deprecated name still works on Telegram
   }).map(([name, method]) => [name.toLowerCase(), method]),
 );
-
-/** Methods that send a message into a chat: what flood limits and "outcome unknown" faults are about. */
-export const SENDING_METHODS = new Set(['sendmessage', 'sendphoto', 'copymessage', 'forwardmessage']);
