@@ -49,7 +49,7 @@ describe('authentication and errors', () => {
   it('answers 401 with Stripe\'s error object without or with a bad key, and never echoes the key', async () => {
     const missing = await fetch(`${server.url}/v1/balance`);
     expect(missing.status).toBe(401);
-    expect((await missing.json()).error).toMatchObject({ type: 'invalid_request_error' });
+    expect(((await missing.json()) as { error: unknown }).error).toMatchObject({ type: 'invalid_request_error' });
     const bad = await fetch(`${server.url}/v1/balance`, { headers: { authorization: 'Bearer sk_live_topsecret123' } });
     expect(bad.status).toBe(401);
     expect(JSON.stringify(await bad.json())).not.toContain('topsecret');
