@@ -1,9 +1,16 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
+const libs = fileURLToPath(new URL('./libs/', import.meta.url));
+
 export default defineConfig({
-  resolve: { conditions: ['placard-source'] },
+  resolve: {
+    // the same mapping as package.json "imports" under the placard-source condition
+    alias: [{ find: /^#libs\/([a-z-]+)$/, replacement: `${libs}$1/index.ts` }],
+    conditions: ['placard-source'],
+  },
   test: {
-    include: ['apps/**/*.spec.ts', 'libs/**/*.spec.ts', 'test/**/*.spec.ts'],
+    include: ['apps/**/*.spec.ts', 'libs/**/*.spec.ts', 'test/**/*.spec.ts', 'scripts/**/*.spec.ts'],
     environment: 'node',
     testTimeout: 60_000,
     hookTimeout: 60_000,

@@ -20,6 +20,7 @@ export interface PlacardConfig {
     webhookSecret: string | null;
     /** client-side Bot API limits; off only for benchmarks against the sandbox */
     limits: boolean;
+    pollTimeoutSeconds: number;
   };
   payments: {
     provider: PaymentsProviderName;
@@ -36,6 +37,8 @@ export interface PlacardConfig {
   contextThreshold: number;
   channelRecheckMinutes: number;
   rateLimitPerMinute: number;
+  relayIntervalMs: number;
+  sweepIntervalMs: number;
   logLevel: string;
   publicBaseUrl: string | null;
 }
@@ -143,6 +146,7 @@ export function parseConfig(env: Env = process.env): PlacardConfig {
       updates,
       webhookSecret: read.optional('TELEGRAM_WEBHOOK_SECRET'),
       limits: read.boolean('TELEGRAM_LIMITS', true),
+      pollTimeoutSeconds: read.number('TELEGRAM_POLL_TIMEOUT_SECONDS', 25, { integer: true, min: 0, max: 50 }),
     },
     payments: {
       provider: provider ?? 'sandbox',
@@ -159,6 +163,8 @@ export function parseConfig(env: Env = process.env): PlacardConfig {
     contextThreshold: read.number('CONTEXT_THRESHOLD', 0.2, { min: 0, max: 1 }),
     channelRecheckMinutes: read.number('CHANNEL_RECHECK_MINUTES', 360, { min: 0.001 }),
     rateLimitPerMinute: read.number('RATE_LIMIT_PER_MINUTE', 600, { integer: true, min: 1 }),
+    relayIntervalMs: read.number('OUTBOX_RELAY_INTERVAL_MS', 200, { integer: true, min: 10 }),
+    sweepIntervalMs: read.number('SWEEP_INTERVAL_MS', 5000, { integer: true, min: 100 }),
     logLevel: read.oneOf('LOG_LEVEL', 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']) ?? 'info',
     publicBaseUrl: read.optional('PUBLIC_BASE_URL'),
   };

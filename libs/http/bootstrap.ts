@@ -29,6 +29,7 @@ export async function createHttpApp(module: unknown, options: HttpAppOptions): P
   const app = await NestFactory.create<NestFastifyApplication>(module as never, adapter, {
     logger: new PinoNestLogger(logger),
     rawBody: options.rawBody ?? false,
+    abortOnError: false,
     bufferLogs: false,
   });
   app.setGlobalPrefix('v1', {

@@ -43,10 +43,12 @@ export class ErrorBodyFilter implements ExceptionFilter {
     if (exception instanceof DomainError) {
       return { status: exception.status, body: errorBody(exception.code, exception.message, exception.details), headers: exception.headers ?? {} };
     }
-    const fastifyCode = (exception as { code?: string })?.code;
+    // Nest wraps Fastify's client errors in an HttpException and keeps the original as the cause
+    const original = exception instanceof HttpException && exception.cause ? exception.cause : exception;
+    const fastifyCode = (original as { code?: string })?.code;
     if (fastifyCode && FASTIFY_CODES[fastifyCode]) {
       const code = FASTIFY_CODES[fastifyCode];
-      const status = (exception as { statusCode?: number }).statusCode ?? 400;
+      const status = (original as { statusCode?: number }).statusCode ?? 400;
       return { status, body: errorBody(code, ERROR_MESSAGES[code]), headers: {} };
     }
     if (exception instanceof HttpException && exception.getStatus() < 500) {

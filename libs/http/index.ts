@@ -7,3 +7,7 @@ export * from './idempotency.interceptor';
 export * from './metrics';
 export * from './rate-limiter';
 export * from './validation';
+export * from './presenters';
+export * from './common-dtos';
+export * from './accounts.controller';
+export * from './startup';

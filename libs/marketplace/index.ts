@@ -22,3 +22,8 @@ export * from './placements/placement.entities';
 export * from './placements/placement-status';
 export * from './placements/placement-transitions';
 export * from './placements/placements.service';
+export * from './topics/topic-engine';
+export * from './topics/profiles.service';
+export * from './topics/recommendations.service';
+export * from './topics/topics-context-checker';
+export * from './delivery/profile-scheduler';

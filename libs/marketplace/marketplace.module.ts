@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { ConfigModule, PLACARD_CONFIG, PlacardConfig } from '#libs/config';
 import { dataSourceOptions } from '#libs/database';
 import { LedgerModule } from '#libs/ledger';
+import { QueueModule } from '#libs/queue';
 import { TelegramAdapter } from '#libs/platforms';
 import { AccountsService } from './accounts/accounts.service';
 import { BalanceService } from './balance/balance.service';
@@ -10,13 +11,17 @@ import { SandboxPaymentsProvider } from './balance/sandbox-payments.provider';
 import { CampaignsService } from './campaigns/campaigns.service';
 import { CatalogService } from './channels/catalog.service';
 import { ChannelsService } from './channels/channels.service';
-import { UncheckedContext } from './delivery/context-checker';
 import { DeliveryService } from './delivery/delivery.service';
 import { IngestService } from './delivery/ingest.service';
+import { ProfileScheduler } from './delivery/profile-scheduler';
 import { ALL_ENTITIES } from './entities';
 import { PlacementTransitions } from './placements/placement-transitions';
 import { PlacementsService } from './placements/placements.service';
 import { CONTEXT_CHECKER, PAYMENTS_PROVIDER, PLATFORM_ADAPTER } from './tokens';
+import { ProfilesService } from './topics/profiles.service';
+import { RecommendationsService } from './topics/recommendations.service';
+import { TopicEngine } from './topics/topic-engine';
+import { TopicsContextChecker } from './topics/topics-context-checker';
 
 const SERVICES = [
   AccountsService,
@@ -28,6 +33,10 @@ const SERVICES = [
   BalanceService,
   DeliveryService,
   IngestService,
+  ProfileScheduler,
+  TopicEngine,
+  ProfilesService,
+  RecommendationsService,
 ];
 
 /** The domain, composed once and imported by every process (APIs and worker alike). */
@@ -39,6 +48,7 @@ const SERVICES = [
       useFactory: (config: PlacardConfig) => dataSourceOptions(config.databaseUrl, ALL_ENTITIES),
     }),
     LedgerModule,
+    QueueModule,
   ],
   providers: [
     ...SERVICES,
@@ -61,7 +71,7 @@ const SERVICES = [
         throw new Error('PAYMENTS_PROVIDER=stripe is not wired yet');
       },
     },
-    { provide: CONTEXT_CHECKER, useClass: UncheckedContext },
+    { provide: CONTEXT_CHECKER, useClass: TopicsContextChecker },
   ],
   exports: [...SERVICES, LedgerModule, PLATFORM_ADAPTER, PAYMENTS_PROVIDER, CONTEXT_CHECKER],
 })

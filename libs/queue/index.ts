@@ -4,3 +4,4 @@ export * from './outbox';
 export * from './connection';
 export * from './queue-producer';
 export * from './outbox-relay';
+export * from './queue.module';

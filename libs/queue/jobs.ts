@@ -56,3 +56,12 @@ export const DEFAULT_JOB_OPTIONS: JobsOptions = {
   removeOnComplete: { age: 3600, count: 10_000 },
   removeOnFail: { age: 24 * 3600 },
 };
+
+/**
+ * Profile recomputation is debounced: while a delayed job for a channel waits, more posts add
+ * nothing; once it ran it is removed so the next post schedules a fresh one.
+ */
+export const JOB_OPTION_OVERRIDES: Partial<Record<JobName, JobsOptions>> = {
+  'profile-channel': { removeOnComplete: true, removeOnFail: true },
+  'recheck-channel': { removeOnComplete: true, removeOnFail: true },
+};

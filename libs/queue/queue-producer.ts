@@ -1,6 +1,6 @@
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import { DEFAULT_JOB_OPTIONS, JobDataByName, JobName, QUEUE_OF_JOB, QueueName, QUEUES, jobIdFor } from './jobs';
+import { DEFAULT_JOB_OPTIONS, JOB_OPTION_OVERRIDES, JobDataByName, JobName, QUEUE_OF_JOB, QueueName, QUEUES, jobIdFor } from './jobs';
 import { queuePrefix } from './connection';
 
 /** One Queue object per queue name, sharing a Redis connection. */
@@ -21,6 +21,7 @@ export class QueueProducer {
 
   async add<N extends JobName>(name: N, data: JobDataByName[N], options: { delayMs?: number; jobId?: string } = {}): Promise<void> {
     await this.queue(QUEUE_OF_JOB[name]).add(name, data, {
+      ...JOB_OPTION_OVERRIDES[name],
       jobId: options.jobId ?? jobIdFor(name, data),
       delay: Math.max(0, options.delayMs ?? 0),
     });

@@ -9,6 +9,8 @@ export interface StoredTopicProfile {
   topics: { topic: string; score: number }[];
   brandSafety: { category: string; score: number }[];
   postCount: number;
+  /** the posts that explain the profile (ids of channel_posts), strongest first */
+  evidence: { postId: string; weight: number; topics: { topic: string; score: number }[]; brandSafety: { category: string; score: number }[] }[];
   computedAt: string;
 }
 

@@ -1,0 +1,50 @@
+import { Body, Controller, Get, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { CurrentAccount, present } from '#libs/http';
+import { AuthenticatedAccount, CampaignsService, RecommendationsService } from '#libs/marketplace';
+import { BRAND_SAFETY_IDS, TOPIC_IDS } from '#libs/topics';
+import { CreateCampaignDto, CreateCreativeDto } from './campaigns.dto';
+
+const KNOWN_TOPICS: ReadonlySet<string> = new Set([...TOPIC_IDS, ...BRAND_SAFETY_IDS]);
+
+@ApiTags('campaigns')
+@ApiBearerAuth()
+@Controller('campaigns')
+export class CampaignsController {
+  constructor(
+    private readonly campaigns: CampaignsService,
+    private readonly recommendations: RecommendationsService,
+  ) {}
+
+  @Post()
+  async create(@CurrentAccount() account: AuthenticatedAccount, @Body() body: CreateCampaignDto) {
+    return present.campaign(await this.campaigns.createCampaign(account.id, body, KNOWN_TOPICS));
+  }
+
+  @Get()
+  async list(@CurrentAccount() account: AuthenticatedAccount) {
+    return { items: (await this.campaigns.listCampaigns(account.id)).map(present.campaign) };
+  }
+
+  @Get(':id')
+  async get(@CurrentAccount() account: AuthenticatedAccount, @Param('id', new ParseUUIDPipe()) id: string) {
+    return present.campaign(await this.campaigns.getCampaign(account.id, id));
+  }
+
+  @Post(':id/creatives')
+  @ApiOperation({ summary: "Add a creative; checked against Telegram's limits with the disclosure label included" })
+  async createCreative(
+    @CurrentAccount() account: AuthenticatedAccount,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() body: CreateCreativeDto,
+  ) {
+    return present.creative(await this.campaigns.createCreative(account.id, account.name, id, body));
+  }
+
+  @Get(':id/recommendations')
+  @ApiOperation({ summary: 'Verified channels ranked by contextual fit, each score explained' })
+  async recommend(@CurrentAccount() account: AuthenticatedAccount, @Param('id', new ParseUUIDPipe()) id: string) {
+    const campaign = await this.campaigns.getCampaign(account.id, id);
+    return { items: await this.recommendations.forCampaign(campaign) };
+  }
+}

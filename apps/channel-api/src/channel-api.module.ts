@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { AccountsController, HttpKitModule } from '#libs/http';
+import { MarketplaceModule } from '#libs/marketplace';
+import { ChannelsController } from './channels/channels.controller';
+import { EarningsController } from './earnings/earnings.controller';
+import { OffersController } from './offers/offers.controller';
+import { TelegramWebhookController } from './telegram/telegram-webhook.controller';
+
+@Module({
+  imports: [MarketplaceModule, HttpKitModule.forAudience('owner')],
+  controllers: [AccountsController, ChannelsController, OffersController, EarningsController, TelegramWebhookController],
+})
+export class ChannelApiModule {}

@@ -1,0 +1,75 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { PLACARD_CONFIG, PlacardConfig, scaledMs } from '#libs/config';
+import { IngestService, enqueueDueWork } from '#libs/marketplace';
+import { OutboxRelay, QueueProducer } from '#libs/queue';
+
+interface Loop {
+  name: string;
+  everyMs: number;
+  run: () => Promise<unknown>;
+}
+
+/**
+ * The worker's periodic duties: relay the outbox, sweep for due work Redis may have lost, re-check
+ * verified channels, prune old posts. Each loop runs one pass at a time and survives its own errors.
+ */
+@Injectable()
+export class BackgroundLoops {
+  private readonly logger = new Logger(BackgroundLoops.name);
+  private readonly timers: NodeJS.Timeout[] = [];
+  private readonly inFlight = new Set<Promise<unknown>>();
+  readonly relay: OutboxRelay;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly producer: QueueProducer,
+    private readonly ingest: IngestService,
+    @Inject(PLACARD_CONFIG) private readonly config: PlacardConfig,
+  ) {
+    this.relay = new OutboxRelay(dataSource, producer);
+  }
+
+  start(): void {
+    const loops: Loop[] = [
+      { name: 'outbox relay', everyMs: this.config.relayIntervalMs, run: () => this.relay.drain() },
+      { name: 'due-work sweep', everyMs: this.config.sweepIntervalMs, run: () => enqueueDueWork(this.dataSource, this.producer) },
+      { name: 'channel re-check', everyMs: Math.max(1000, scaledMs(this.config, this.config.channelRecheckMinutes) / 4), run: () => this.scheduleRechecks() },
+      { name: 'post retention', everyMs: 3600_000, run: () => this.ingest.prune(this.config.postRetentionDays) },
+    ];
+    for (const loop of loops) {
+      let busy = false;
+      const tick = (): void => {
+        if (busy) return;
+        busy = true;
+        const pass = loop
+          .run()
+          .catch((error: Error) => this.logger.warn(`${loop.name} failed: ${error.message}`))
+          .finally(() => {
+            busy = false;
+            this.inFlight.delete(pass);
+          });
+        this.inFlight.add(pass);
+      };
+      tick();
+      this.timers.push(setInterval(tick, loop.everyMs));
+    }
+  }
+
+  async stop(): Promise<void> {
+    for (const timer of this.timers) clearInterval(timer);
+    this.timers.length = 0;
+    await Promise.all(this.inFlight);
+  }
+
+  /** Verified and suspended channels not checked within the interval get a re-check job. */
+  async scheduleRechecks(): Promise<number> {
+    const rows: { id: string }[] = await this.dataSource.query(
+      `SELECT id FROM channels WHERE status IN ('verified', 'suspended')
+         AND (last_checked_at IS NULL OR last_checked_at < now() - make_interval(secs => $1)) LIMIT 500`,
+      [scaledMs(this.config, this.config.channelRecheckMinutes) / 1000],
+    );
+    for (const row of rows) await this.producer.add('recheck-channel', { channelId: row.id });
+    return rows.length;
+  }
+}

@@ -1,0 +1,46 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { buildChannelProfile } from '#libs/topics';
+import { StoredTopicProfile } from '../channels/channel.entities';
+import { TopicEngine, toStoredEvidence } from './topic-engine';
+
+/** A topic is listed for a channel in the catalog (and its filter) from this share of its content. */
+export const CATALOG_TOPIC_THRESHOLD = 0.15;
+const PROFILE_POSTS = 200;
+
+/** Recomputes a channel's topic profile from its recent posts and stores it for the catalog. */
+@Injectable()
+export class ProfilesService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly engine: TopicEngine,
+  ) {}
+
+  async recompute(channelId: string): Promise<StoredTopicProfile | null> {
+    const posts: { id: string; text: string; posted_at: Date }[] = await this.dataSource.query(
+      `SELECT id, text, posted_at FROM channel_posts WHERE channel_id = $1 ORDER BY posted_at DESC LIMIT $2`,
+      [channelId, PROFILE_POSTS],
+    );
+    if (posts.length === 0) return null;
+    const profile = buildChannelProfile(
+      posts.map((post) => ({ id: post.id, text: post.text, date: new Date(post.posted_at) })),
+      this.engine.model,
+      new Date(),
+      { languageIdentifier: this.engine.languageIdentifier },
+    );
+    const stored: StoredTopicProfile = {
+      language: profile.language,
+      topics: profile.topics,
+      brandSafety: profile.brandSafety,
+      postCount: profile.postCount,
+      evidence: toStoredEvidence(profile),
+      computedAt: new Date().toISOString(),
+    };
+    const topicIds = profile.topics.filter((entry) => entry.score >= CATALOG_TOPIC_THRESHOLD).map((entry) => entry.topic);
+    await this.dataSource.query(
+      `UPDATE channels SET topic_profile = $2, topic_ids = $3, language = COALESCE($4, language), updated_at = now() WHERE id = $1`,
+      [channelId, JSON.stringify(stored), topicIds, profile.language],
+    );
+    return stored;
+  }
+}

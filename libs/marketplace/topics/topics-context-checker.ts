@@ -1,0 +1,40 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { PLACARD_CONFIG, PlacardConfig } from '#libs/config';
+import { checkContext } from '#libs/topics';
+import { ContextCheckInput, ContextChecker, ContextVerdict } from '../delivery/context-checker';
+import { TopicEngine } from './topic-engine';
+
+/** Delivery verification by content: the posts around the ad against the booked topics. */
+@Injectable()
+export class TopicsContextChecker implements ContextChecker {
+  constructor(
+    private readonly engine: TopicEngine,
+    @Inject(PLACARD_CONFIG) private readonly config: PlacardConfig,
+  ) {}
+
+  check(input: ContextCheckInput): ContextVerdict {
+    if (input.profile === null && input.surroundingPosts.length === 0) {
+      return { verdict: 'not_checked', score: null, detail: 'context was not checked: the channel has no ingested posts yet' };
+    }
+    const profile = {
+      language: input.profile?.language ?? null,
+      topics: input.profile?.topics ?? [],
+      brandSafety: input.profile?.brandSafety ?? [],
+      postCount: input.profile?.postCount ?? 0,
+      evidence: input.profile?.evidence ?? [],
+    };
+    const result = checkContext(
+      { bookedTopics: input.bookedTopics, excludedTopics: input.excludedTopics, threshold: this.config.contextThreshold },
+      input.surroundingPosts,
+      profile,
+      this.engine.model,
+      { languageIdentifier: this.engine.languageIdentifier },
+    );
+    return {
+      verdict: result.passed ? 'passed' : 'failed',
+      score: result.score,
+      detail: result.passed ? result.detail : `context_mismatch: ${result.detail}`,
+      data: { reasons: result.reasons, threshold: this.config.contextThreshold },
+    };
+  }
+}

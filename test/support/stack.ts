@@ -1,0 +1,95 @@
+import 'reflect-metadata';
+import { randomBytes } from 'node:crypto';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DataSource } from 'typeorm';
+import { startAdvertiserApi } from '../../apps/advertiser-api/src/main';
+import { startChannelApi } from '../../apps/channel-api/src/main';
+import { startSandbox, type RunningSandbox } from '../../apps/sandbox/src/main';
+import { startWorker, type RunningWorker } from '../../apps/worker/src/main';
+import { createDataSource, dropDatabase, ensureDatabase } from '#libs/database';
+import { ALL_ENTITIES } from '#libs/marketplace';
+
+export interface StackOptions {
+  timeScale?: number;
+  /** start the worker (publish, verify, settle, polling); off for API-only specs */
+  worker?: boolean;
+  env?: Record<string, string>;
+}
+
+export interface Stack {
+  advertiserApi: NestFastifyApplication;
+  channelApi: NestFastifyApplication;
+  worker: RunningWorker | null;
+  sandbox: RunningSandbox;
+  db: DataSource;
+  databaseUrl: string;
+  env: Record<string, string>;
+  /** restarts the worker process part (e.g. after a simulated crash) */
+  restartWorker(): Promise<void>;
+  close(): Promise<void>;
+}
+
+const BASE_URL = process.env.TEST_DATABASE_BASE_URL ?? 'postgres://postgres@127.0.0.1:5432';
+
+/**
+ * Boots the real thing for one spec file: a fresh Postgres database migrated from scratch, a Redis
+ * key prefix of its own, the sandbox as the Telegram and Stripe peer, both APIs and the worker.
+ */
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
+  const id = randomBytes(4).toString('hex');
+  const databaseUrl = `${BASE_URL}/placard_test_${id}`;
+  await ensureDatabase(databaseUrl);
+  const db = createDataSource(databaseUrl, ALL_ENTITIES, 4);
+  await db.initialize();
+  await db.runMigrations();
+
+  const sandbox = await startSandbox({ stripe: { webhookRetry: { baseDelayMs: 20, maxDelayMs: 200, maxAttempts: 5, timeoutMs: 2000 } } });
+  const env: Record<string, string> = {
+    PLACARD_DEV: 'true',
+    NODE_ENV: 'test',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    DATABASE_URL: databaseUrl,
+    REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+    QUEUE_PREFIX: `placard-test-${id}`,
+    TELEGRAM_API_ROOT: sandbox.url,
+    TELEGRAM_BOT_TOKEN: sandbox.platform.botToken,
+    TELEGRAM_AUDIT_CHAT_ID: sandbox.platform.auditChatId,
+    TELEGRAM_POLL_TIMEOUT_SECONDS: '1',
+    PAYMENTS_PROVIDER: 'sandbox',
+    TIME_SCALE: String(options.timeScale ?? 0.0002),
+    OUTBOX_RELAY_INTERVAL_MS: '50',
+    SWEEP_INTERVAL_MS: '1000',
+    ...options.env,
+  };
+  Object.assign(process.env, env);
+
+  const advertiser = await startAdvertiserApi(0);
+  const channel = await startChannelApi(0);
+  let worker = options.worker === false ? null : await startWorker(0);
+
+  const stack: Stack = {
+    advertiserApi: advertiser.app,
+    channelApi: channel.app,
+    get worker() {
+      return worker;
+    },
+    sandbox,
+    db,
+    databaseUrl,
+    env,
+    async restartWorker() {
+      await worker?.stop();
+      Object.assign(process.env, env);
+      worker = await startWorker(0);
+    },
+    async close() {
+      await worker?.stop();
+      await advertiser.app.close();
+      await channel.app.close();
+      await sandbox.close();
+      await db.destroy();
+      await dropDatabase(databaseUrl).catch(() => undefined);
+    },
+  } as Stack;
+  return stack;
+}
