@@ -43,3 +43,10 @@ export async function withTransaction<T>(
     }
   }
 }
+
+/** TypeORM's postgres driver answers UPDATE/DELETE … RETURNING with [rows, rowCount]; this returns the rows. */
+export async function updateReturning<T>(manager: Pick<EntityManager, 'query'>, sql: string, params: unknown[]): Promise<T[]> {
+  const result: unknown = await manager.query(sql, params);
+  if (Array.isArray(result) && result.length === 2 && Array.isArray(result[0]) && typeof result[1] === 'number') return result[0] as T[];
+  return result as T[];
+}

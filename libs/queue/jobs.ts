@@ -34,18 +34,18 @@ export const QUEUE_OF_JOB: Record<JobName, QueueName> = {
   'profile-channel': QUEUES.channels,
 };
 
-/** Deterministic job ids: the same logical job enqueued twice is one job in BullMQ. */
+/** Deterministic job ids: the same logical job enqueued twice is one job in BullMQ (which forbids ":" in them). */
 export function jobIdFor<N extends JobName>(name: N, data: JobDataByName[N]): string {
   switch (name) {
     case 'verify': {
       const verify = data as VerifyJobData;
-      return `placement:${verify.placementId}:verify:${verify.checkpoint}`;
+      return `placement.${verify.placementId}.verify.${verify.checkpoint}`;
     }
     case 'recheck-channel':
     case 'profile-channel':
-      return `channel:${(data as RecheckChannelJobData).channelId}:${name}`;
+      return `channel.${(data as RecheckChannelJobData).channelId}.${name}`;
     default:
-      return `placement:${(data as PublishJobData).placementId}:${name}`;
+      return `placement.${(data as PublishJobData).placementId}.${name}`;
   }
 }
 

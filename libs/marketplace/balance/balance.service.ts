@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { DomainError, ErrorCode } from '#libs/common';
-import { withTransaction } from '#libs/database';
+import { updateReturning, withTransaction } from '#libs/database';
 import { LedgerAccountType, LedgerAccounts, LedgerService } from '#libs/ledger';
 import type { PaymentsProvider } from '#libs/payments';
 import { PAYMENTS_PROVIDER } from '../tokens';
@@ -66,7 +66,8 @@ export class BalanceService {
   /** Credits a pending top-up exactly once, whatever calls it and however often. */
   async creditTopUp(topUpId: string): Promise<boolean> {
     return withTransaction(this.dataSource, async (tx) => {
-      const rows: { account_id: string; amount_minor: string; currency: string; provider: string }[] = await tx.query(
+      const rows = await updateReturning<{ account_id: string; amount_minor: string; currency: string; provider: string }>(
+        tx,
         `UPDATE top_ups SET status = 'succeeded', updated_at = now() WHERE id = $1 AND status = 'pending'
          RETURNING account_id, amount_minor, currency, provider`,
         [topUpId],

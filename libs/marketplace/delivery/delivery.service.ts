@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { PLACARD_CONFIG, PlacardConfig, scaledMs } from '#libs/config';
-import { withTransaction } from '#libs/database';
+import { updateReturning, withTransaction } from '#libs/database';
 import type { PlatformAdapter } from '#libs/platforms';
 import { PlatformError } from '#libs/platforms';
 import { enqueueInOutbox } from '#libs/queue';
@@ -61,7 +61,8 @@ export class DeliveryService {
       await this.failPublish(placement, `channel_${channel.status}: ${channel.statusReason ?? 'the channel cannot take posts'}`);
       return 'failed';
     }
-    const claimed = await this.dataSource.query(
+    const claimed = await updateReturning(
+      this.dataSource,
       `UPDATE placements SET send_state = 'started', send_started_at = now() WHERE id = $1 AND status = 'scheduled' AND send_state = 'none' RETURNING id`,
       [placementId],
     );

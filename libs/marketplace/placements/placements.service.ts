@@ -4,6 +4,7 @@ import { DomainError, ErrorCode, decodeCursor, encodeCursor, notFound } from '#l
 import { PLACARD_CONFIG, PlacardConfig, scaledMs } from '#libs/config';
 import { isExclusionViolation, withTransaction } from '#libs/database';
 import { platformFeeMinor } from '#libs/ledger';
+import { enqueueInOutbox } from '#libs/queue';
 import { AccountEntity } from '../accounts/account.entities';
 import { CampaignEntity, CreativeEntity } from '../campaigns/campaign.entities';
 import { composePostText, contentHash } from '../campaigns/post-content';
@@ -102,11 +103,7 @@ export class PlacementsService {
         await tx.query(`INSERT INTO placement_events (placement_id, from_status, to_status, reason, actor) VALUES ($1, NULL, 'offered', NULL, 'advertiser')`, [
           placement.id,
         ]);
-        await tx.query(`INSERT INTO outbox (job_name, job_id, payload, run_at) VALUES ('expire-offer', $1, $2, $3)`, [
-          `placement:${placement.id}:expire-offer`,
-          JSON.stringify({ placementId: placement.id }),
-          offerExpiresAt,
-        ]);
+        await enqueueInOutbox(tx, 'expire-offer', { placementId: placement.id }, offerExpiresAt);
         return tx.findOneByOrFail(PlacementEntity, { id: placement.id });
       });
     } catch (error) {
