@@ -26,6 +26,8 @@ const HASHTAG_PATTERN = /#([\p{L}\p{N}_]+)/gu;
 const EMOJI_PATTERN = /\p{Extended_Pictographic}/u;
 // Splits letters/marks/digits runs, emoji and a few topical symbols; everything else separates.
 const TOKEN_PATTERN = /[\p{L}\p{M}]+(?:['’][\p{L}\p{M}]+)*|\p{N}+(?:[.,]\p{N}+)*|\p{Extended_Pictographic}|[$€£₽₴¥₿%+]/gu;
+// Variation selectors, zero-width joiners and skin tones: an emoji is the same emoji without them.
+const EMOJI_MODIFIERS = /[\ufe0e\ufe0f\u200d\u{1f3fb}-\u{1f3ff}]/gu;
 const COMBINING_DIACRITICS = /[\u0300-\u036f]/g;
 const ARABIC_DIACRITICS = /[\u064b-\u065f\u0670\u0640]/g;
 
@@ -71,7 +73,7 @@ function numberShape(digits: string): string {
  */
 export function tokenize(raw: string): Token[] {
   const tokens: Token[] = [];
-  let text = raw.normalize('NFKC');
+  let text = raw.normalize('NFKC').replace(EMOJI_MODIFIERS, '');
   text = text.replace(URL_PATTERN, (link) => {
     const domain = linkDomain(link);
     if (domain) tokens.push({ kind: 'domain', text: domain });

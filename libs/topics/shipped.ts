@@ -24,11 +24,17 @@ export const SHIPPED_CORPUS_DIR = join(root, 'data', 'topics');
 export const SHIPPED_MODEL_PATH = join(root, 'models', 'topics', MODEL_FILE_NAME);
 
 /**
- * Options for the product taxonomy. Short posts in 33 classes; 17 hash bits keep the file small with
- * few collisions at this corpus size.
+ * Options for the product taxonomy, chosen by 5-fold cross-validation on the corpus itself: short
+ * posts in 33 classes and ten languages favour logistic regression with word features weighted up
+ * (0.69 accuracy) over naive Bayes (0.50), the reverse of the long SIB-200 sentences. LR logits are
+ * doubled (sharper scores) and a little naive Bayes pooled in: 0.68, with better-separated scores.
  */
 export const SHIPPED_TRAIN_OPTIONS: Partial<TrainOptions> = {
-  features: { ...DEFAULT_FEATURE_CONFIG, hashBits: 18 },
+  features: { ...DEFAULT_FEATURE_CONFIG, hashBits: 18, wordWeight: 1.5 },
+  lrWeight: 2,
+  nbWeight: 0.3,
+  l2: 3e-5,
+  epochs: 40,
   seed: 20240601,
 };
 

@@ -12,6 +12,7 @@ import { predictVector, scoreVector, softmaxInPlace, type LinearClassifier } fro
 import { extractFeatures } from './features';
 import type { LanguageIdentifier } from './language';
 import { scriptLanguageIdentifier } from './language';
+import { tokenize } from './normalize';
 import { deserializeClassifier } from './model-file';
 import { isBrandSafetyId } from './taxonomy';
 
@@ -36,6 +37,9 @@ export interface TextClassification {
 export interface ClassifyOptions {
   languageIdentifier?: LanguageIdentifier;
 }
+
+/** Logit scale for posts without any word or link (emoji-only, numbers-only). */
+const WEAK_EVIDENCE_SCALE = 0.25;
 
 /** Name of the model file inside a model directory. */
 export const MODEL_FILE_NAME = 'model.bin.gz';
@@ -62,6 +66,10 @@ export function classifyText(model: LinearClassifier, text: string, options: Cla
     };
   }
   const probabilities = scoreVector(model, vector);
+  // A post of only emoji, numbers or symbols is weak evidence: soften it rather than trust it.
+  if (!tokenize(text).some((token) => token.kind === 'word' || token.kind === 'domain')) {
+    for (let c = 0; c < probabilities.length; c++) probabilities[c]! *= WEAK_EVIDENCE_SCALE;
+  }
   softmaxInPlace(probabilities);
   let topicMass = 0;
   model.labels.forEach((label, index) => {

@@ -1,0 +1,142 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { LinearClassifier } from './classifier';
+import { loadLanguageIdentifier, type LanguageIdentifier } from './language';
+import { checkContext, matchChannel } from './match';
+import { buildChannelProfile, decayWeight, type ChannelPost } from './profile';
+import { SHIPPED_MODEL_PATH } from './shipped';
+import { classifyText, loadTopicModel } from './topic-model';
+
+const now = new Date('2024-06-01T12:00:00Z');
+const daysAgo = (days: number) => new Date(now.getTime() - days * 86_400_000);
+const posts = (texts: string[], prefix: string): ChannelPost[] =>
+  texts.map((text, index) => ({ id: `${prefix}${index + 1}`, text, date: daysAgo(index) }));
+
+const russianCrypto = posts(
+  [
+    '🚀 Биткоин снова обновил максимум, альткоины растут вслед за BTC #крипта',
+    'Обзор рынка: BTC 67 тысяч, ETH 3 500, ликвидации шортов на 300 млн долларов',
+    'Как хранить сид-фразу: аппаратный кошелёк и никаких скриншотов 🔐',
+    'Аирдроп от нового L2: проверьте кошелёк до снапшота https://teletype.in/@cryptoru/drop',
+    'Стейкинг TON: где сейчас лучшая доходность и какие риски у пулов',
+  ],
+  'ru-',
+);
+const italianCooking = posts(
+  [
+    '🍝 La vera carbonara: guanciale, pecorino, tuorli e pepe nero. Niente panna!',
+    'Ricetta della pizza napoletana fatta in casa con lievitazione di 48 ore 🍕',
+    'Tiramisù classico: mascarpone, savoiardi e caffè ☕️',
+    'Risotto ai funghi porcini, il segreto è la mantecatura finale',
+    'Torta di mele della nonna, soffice e profumata 🍎',
+  ],
+  'it-',
+);
+const gamblingPivot = posts(
+  [
+    '🎰 Бонус 200% на первый депозит в онлайн-казино! Слоты и рулетка',
+    'Прогноз на матч: ставка на победу, коэффициент 2.3 💰 Промокод BET500',
+    'Выиграл 300 000 ₽ в слотах за вечер! Бесплатные фриспины каждый день',
+    'Казино онлайн: играй в покер и рулетку на реальные деньги 🎲',
+  ],
+  'gamble-',
+);
+
+let model: LinearClassifier;
+let languages: LanguageIdentifier;
+
+beforeAll(async () => {
+  model = loadTopicModel(SHIPPED_MODEL_PATH);
+  languages = await loadLanguageIdentifier();
+});
+
+describe('classifyText', () => {
+  it('handles an emoji-only post: no language, a valid distribution, nothing flagged', () => {
+    const result = classifyText(model, '🔥🔥🔥 👍', { languageIdentifier: languages });
+    expect(result.language).toBeNull();
+    expect(result.topics.reduce((sum, entry) => sum + entry.score, 0)).toBeCloseTo(1, 6);
+    expect(Math.max(...result.brandSafety.map((entry) => entry.score))).toBeLessThan(0.5);
+  });
+
+  it('handles a link-only post by its domain', () => {
+    const result = classifyText(model, 'https://www.binance.com/en/futures/BTCUSDT?ref=abc', { languageIdentifier: languages });
+    expect(result.language).toBeNull();
+    expect(result.topics[0]!.topic).toBe('crypto');
+  });
+
+  it('handles a post with nothing known to the model', () => {
+    const result = classifyText(model, '', { languageIdentifier: languages });
+    expect(result.topics[0]).toEqual({ topic: 'other', score: 1 });
+  });
+
+  it('handles a mixed-language post', () => {
+    const result = classifyText(model, 'Новый Bitcoin ETF одобрен! Bitcoin ETF approved, price goes up 🚀', { languageIdentifier: languages });
+    expect(['ru', 'en']).toContain(result.language);
+    expect(result.topics[0]!.topic).toBe('crypto');
+  });
+});
+
+describe('buildChannelProfile', () => {
+  it('weighs recent posts more (half-life)', () => {
+    expect(decayWeight(daysAgo(14), now, 14)).toBeCloseTo(0.5, 10);
+    const mixed: ChannelPost[] = [
+      { id: 'old', text: italianCooking[0]!.text, date: daysAgo(60) },
+      { id: 'new', text: russianCrypto[0]!.text, date: daysAgo(0) },
+    ];
+    const profile = buildChannelProfile(mixed, model, now, { halfLifeDays: 7 });
+    expect(profile.topics[0]!.topic).toBe('crypto');
+    expect(profile.postCount).toBe(2);
+  });
+
+  it('finds the language and topic of a channel', () => {
+    const profile = buildChannelProfile(russianCrypto, model, now, { languageIdentifier: languages });
+    expect(profile.language).toBe('ru');
+    expect(profile.topics[0]!.topic).toBe('crypto');
+    expect(profile.topics.reduce((sum, entry) => sum + entry.score, 0)).toBeCloseTo(1, 6);
+  });
+});
+
+describe('matchChannel', () => {
+  it('ranks a Russian crypto channel above an Italian cooking channel for an English crypto campaign, with reasons', () => {
+    const campaign = { topics: ['crypto', 'finance'], excludedTopics: [], creativeText: 'Trade Bitcoin with zero fees on our exchange 🚀' };
+    const crypto = matchChannel(campaign, buildChannelProfile(russianCrypto, model, now), undefined, { model });
+    const cooking = matchChannel(campaign, buildChannelProfile(italianCooking, model, now), undefined, { model });
+    expect(crypto.score).toBeGreaterThan(cooking.score);
+    expect(crypto.eligible).toBe(true);
+    expect(crypto.score).toBeGreaterThanOrEqual(0);
+    expect(crypto.score).toBeLessThanOrEqual(1);
+    expect(crypto.reasons[0]!.topic).toBe('crypto');
+    expect(crypto.reasons[0]!.postIds.length).toBeGreaterThan(0);
+    expect(crypto.reasons[0]!.postIds.every((id) => id.startsWith('ru-'))).toBe(true);
+  });
+
+  it('never makes a channel eligible when it is about an excluded topic', () => {
+    const profile = buildChannelProfile(russianCrypto, model, now);
+    const result = matchChannel({ topics: ['crypto'], excludedTopics: ['crypto'] }, profile);
+    expect(result).toMatchObject({ score: 0, eligible: false, blockedBy: ['topic:crypto'] });
+  });
+
+  it('never makes a brand-unsafe channel eligible', () => {
+    const profile = buildChannelProfile(gamblingPivot, model, now);
+    const result = matchChannel({ topics: ['sports', 'finance'], excludedTopics: [] }, profile);
+    expect(result.eligible).toBe(false);
+    expect(result.score).toBe(0);
+    expect(result.blockedBy).toContain('brand_safety:gambling');
+  });
+});
+
+describe('checkContext', () => {
+  it('passes when the posts around the ad are still on the booked topics', () => {
+    const profile = buildChannelProfile(russianCrypto, model, now);
+    const result = checkContext({ bookedTopics: ['crypto'], excludedTopics: [], threshold: 0.3 }, russianCrypto.slice(0, 3), profile, model);
+    expect(result.passed).toBe(true);
+  });
+
+  it('fails a channel that pivoted from crypto to gambling, saying why', () => {
+    const profile = buildChannelProfile(russianCrypto, model, now);
+    const result = checkContext({ bookedTopics: ['crypto'], excludedTopics: [], threshold: 0.3 }, gamblingPivot, profile, model);
+    expect(result.passed).toBe(false);
+    expect(result.score).toBeLessThan(0.3);
+    expect(result.detail).toMatch(/gambling/);
+    expect(result.detail).toMatch(/booked topics crypto/);
+  });
+});
