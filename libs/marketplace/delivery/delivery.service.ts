@@ -144,6 +144,8 @@ export class DeliveryService {
   private async runChecks(placement: PlacementEntity, channel: ChannelEntity): Promise<CheckResult[]> {
     const messageId = placement.messageId as number;
     const results: CheckResult[] = [];
+    const rights = await this.rightsCheck(channel);
+    if (rights) results.push(rights);
     try {
       const exists = await this.platform.postExists(channel.chatId as string, messageId);
       results.push(
@@ -159,6 +161,22 @@ export class DeliveryService {
     results.push(await this.coverCheck(placement, messageId));
     results.push(await this.contextCheck(placement, channel, messageId));
     return results;
+  }
+
+  /**
+   * The bot must still be an administrator allowed to post: Telegram lets a bot copy from a public
+   * channel it no longer administers, so the existence check alone would not notice lost rights.
+   */
+  private async rightsCheck(channel: ChannelEntity): Promise<CheckResult | null> {
+    try {
+      const facts = await this.platform.inspectChannel(channel.chatId as string);
+      if (facts.botIsAdmin && facts.botCanPost) return null;
+      const lost = facts.botIsAdmin ? 'the right to post' : 'administrator rights';
+      return { kind: 'bot_rights', verdict: 'failed', detail: `bot_lost_rights: the channel took ${lost} from the Placard bot` };
+    } catch (error) {
+      if (!(error instanceof PlatformError) || error.retryable || !LOST_RIGHTS.has(error.code)) throw error;
+      return { kind: 'bot_rights', verdict: 'failed', detail: `bot_lost_rights: the bot can no longer see the channel (${error.code})` };
+    }
   }
 
   private async editCheck(placement: PlacementEntity, messageId: number): Promise<CheckResult> {
