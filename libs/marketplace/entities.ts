@@ -3,6 +3,7 @@ import { LEDGER_ENTITIES } from '#libs/ledger';
 import { OutboxEntity } from '#libs/queue';
 import { AccountEntity, ApiKeyEntity } from './accounts/account.entities';
 import { TopUpEntity } from './balance/top-up.entity';
+import { BILLING_ENTITIES } from './billing/billing.entities';
 import { CampaignEntity, CreativeEntity } from './campaigns/campaign.entities';
 import { ChannelEntity, ChannelPostEntity, ChannelPriceEntity, FormatEntity } from './channels/channel.entities';
 import { DeliveryCheckEntity, PlacementEntity, PlacementEventEntity } from './placements/placement.entities';
@@ -24,4 +25,5 @@ export const ALL_ENTITIES = [
   PlacementEntity,
   PlacementEventEntity,
   DeliveryCheckEntity,
+  ...BILLING_ENTITIES,
 ];

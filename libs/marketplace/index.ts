@@ -27,3 +27,4 @@ export * from './topics/profiles.service';
 export * from './topics/recommendations.service';
 export * from './topics/topics-context-checker';
 export * from './delivery/profile-scheduler';
+export * from './billing';

@@ -5,9 +5,11 @@ import { dataSourceOptions } from '#libs/database';
 import { LedgerModule } from '#libs/ledger';
 import { QueueModule } from '#libs/queue';
 import { TelegramAdapter } from '#libs/platforms';
+import { StripePaymentsProvider } from '#libs/payments';
 import { AccountsService } from './accounts/accounts.service';
 import { BalanceService } from './balance/balance.service';
 import { SandboxPaymentsProvider } from './balance/sandbox-payments.provider';
+import { BILLING_SERVICES } from './billing';
 import { CampaignsService } from './campaigns/campaigns.service';
 import { CatalogService } from './channels/catalog.service';
 import { ChannelsService } from './channels/channels.service';
@@ -37,6 +39,7 @@ const SERVICES = [
   TopicEngine,
   ProfilesService,
   RecommendationsService,
+  ...BILLING_SERVICES,
 ];
 
 /** The domain, composed once and imported by every process (APIs and worker alike). */
@@ -68,7 +71,8 @@ const SERVICES = [
       inject: [PLACARD_CONFIG],
       useFactory: (config: PlacardConfig) => {
         if (config.payments.provider === 'sandbox') return new SandboxPaymentsProvider();
-        throw new Error('PAYMENTS_PROVIDER=stripe is not wired yet');
+        // STRIPE_API_BASE unset: the SDK talks to Stripe itself
+        return new StripePaymentsProvider({ secretKey: config.payments.stripeSecretKey ?? '', apiBase: config.payments.stripeApiBase ?? undefined });
       },
     },
     { provide: CONTEXT_CHECKER, useClass: TopicsContextChecker },

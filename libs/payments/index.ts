@@ -1,1 +1,2 @@
 export * from './payments-provider';
+export * from './stripe';

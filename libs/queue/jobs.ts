@@ -14,6 +14,9 @@ export interface SettleJobData { placementId: string }
 export interface ExpireOfferJobData { placementId: string }
 export interface RecheckChannelJobData { channelId: string }
 export interface ProfileChannelJobData { channelId: string }
+export interface PayoutJobData { payoutId: string }
+export interface RefundJobData { refundId: string }
+export interface ReconcileJobData { reportId: string }
 
 export interface JobDataByName {
   publish: PublishJobData;
@@ -22,6 +25,9 @@ export interface JobDataByName {
   'expire-offer': ExpireOfferJobData;
   'recheck-channel': RecheckChannelJobData;
   'profile-channel': ProfileChannelJobData;
+  payout: PayoutJobData;
+  refund: RefundJobData;
+  reconcile: ReconcileJobData;
 }
 export type JobName = keyof JobDataByName;
 
@@ -32,6 +38,9 @@ export const QUEUE_OF_JOB: Record<JobName, QueueName> = {
   'expire-offer': QUEUES.placements,
   'recheck-channel': QUEUES.channels,
   'profile-channel': QUEUES.channels,
+  payout: QUEUES.payments,
+  refund: QUEUES.payments,
+  reconcile: QUEUES.payments,
 };
 
 /** Deterministic job ids: the same logical job enqueued twice is one job in BullMQ (which forbids ":" in them). */
@@ -44,6 +53,12 @@ export function jobIdFor<N extends JobName>(name: N, data: JobDataByName[N]): st
     case 'recheck-channel':
     case 'profile-channel':
       return `channel.${(data as RecheckChannelJobData).channelId}.${name}`;
+    case 'payout':
+      return `payout.${(data as PayoutJobData).payoutId}`;
+    case 'refund':
+      return `refund.${(data as RefundJobData).refundId}`;
+    case 'reconcile':
+      return `reconcile.${(data as ReconcileJobData).reportId}`;
     default:
       return `placement.${(data as PublishJobData).placementId}.${name}`;
   }

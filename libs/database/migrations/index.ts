@@ -1,6 +1,7 @@
 import { Extensions1763750000000 } from './1763750000000-extensions';
 import { InitialSchema1795292723861 } from './1795292723861-initial-schema';
 import { LedgerGuardsAndSeeds1795300000000 } from './1795300000000-ledger-guards-and-seeds';
+import { Billing1795300100000 } from './1795300100000-billing';
 
 // Migrations are history: append new ones, never edit one that has been merged.
-export const MIGRATIONS: Function[] = [Extensions1763750000000, InitialSchema1795292723861, LedgerGuardsAndSeeds1795300000000];
+export const MIGRATIONS: Function[] = [Extensions1763750000000, InitialSchema1795292723861, LedgerGuardsAndSeeds1795300000000, Billing1795300100000];
