@@ -1,0 +1,194 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { PLATFORM_ADAPTER } from '#libs/marketplace';
+import type { PlatformAdapter } from '#libs/platforms';
+import { queuePrefix } from '#libs/queue';
+import IORedis from 'ioredis';
+import { PublishJob } from '../apps/worker/src/jobs/publish.job';
+import {
+  advertiserApi,
+  balanceOf,
+  book,
+  campaignWithCreative,
+  channelApi,
+  onboardChannel,
+  placementOf,
+  signUp,
+  topUp,
+  waitForStatus,
+  type Party,
+} from './support/factories';
+import { expectLedgerConsistent } from './support/ledger-invariants';
+import { startStack, type Stack } from './support/stack';
+
+/** Money and posts are never lost or doubled: concurrency, retries, crashes, a lost Redis, bad input. */
+describe('deal safety', () => {
+  let stack: Stack;
+  let advertiser: Party;
+  let owner: Party;
+  let creativeId: string;
+
+  beforeAll(async () => {
+    stack = await startStack({ timeScale: 0.0001, env: { RATE_LIMIT_PER_MINUTE: '10000' } });
+    advertiser = await signUp(stack, 'advertiser');
+    owner = await signUp(stack, 'owner');
+    await topUp(stack, advertiser, 10_000_000);
+    ({ creativeId } = await campaignWithCreative(stack, advertiser));
+  });
+  afterEach(async () => expectLedgerConsistent(stack));
+  afterAll(async () => stack?.close());
+
+  const postsWithLabel = (chatId: number) => stack.sandbox.telegram.listMessages(chatId).filter((message) => String(message.text ?? '').includes('#ad'));
+
+  it('sells a slot once: 50 concurrent bookings give one 201 and 49 × 409 slot_taken', async () => {
+    const channel = await onboardChannel(stack, owner, { priceMinor: 5_000 });
+    const before = await balanceOf(stack, advertiser);
+    const startsAt = new Date(Date.now() + 3_600_000).toISOString();
+    const responses = await Promise.all(
+      Array.from({ length: 50 }, () =>
+        advertiserApi(stack).post('/v1/placements').set(advertiser.auth).send({ channelId: channel.id, creativeId, format: '1/24', startsAt }),
+      ),
+    );
+    const statuses = responses.map((response) => response.status).sort();
+    expect(statuses.filter((status) => status === 201)).toHaveLength(1);
+    expect(statuses.filter((status) => status === 409)).toHaveLength(49);
+    for (const response of responses.filter((response) => response.status === 409)) expect(response.body.error.code).toBe('slot_taken');
+    expect((await balanceOf(stack, advertiser)).availableMinor).toBe(before.availableMinor - 5_000);
+    // an overlapping top window is taken too; a slot right after the top window is free
+    const overlapping = await advertiserApi(stack)
+      .post('/v1/placements')
+      .set(advertiser.auth)
+      .send({ channelId: channel.id, creativeId, format: '1/24', startsAt: new Date(Date.parse(startsAt) + 100).toISOString() });
+    expect([overlapping.status, overlapping.body.error?.code]).toEqual([409, 'slot_taken']);
+  });
+
+  it('answers an idempotent retry with the first response and writes nothing; another body with the same key is 422', async () => {
+    const channel = await onboardChannel(stack, owner, { priceMinor: 3_000 });
+    const body = { channelId: channel.id, creativeId, format: '1/24', startsAt: new Date(Date.now() + 7_200_000).toISOString() };
+    const first = await advertiserApi(stack).post('/v1/placements').set(advertiser.auth).set('Idempotency-Key', 'book-42').send(body);
+    expect(first.status).toBe(201);
+    const balance = await balanceOf(stack, advertiser);
+    const retry = await advertiserApi(stack).post('/v1/placements').set(advertiser.auth).set('Idempotency-Key', 'book-42').send(body);
+    expect(retry.status).toBe(201);
+    expect(retry.headers['idempotent-replayed']).toBe('true');
+    expect(retry.body).toEqual(first.body);
+    expect(await balanceOf(stack, advertiser)).toEqual(balance);
+    const rows = await stack.db.query(`SELECT count(*)::int AS n FROM placements WHERE channel_id = $1`, [channel.id]);
+    expect(rows[0].n).toBe(1);
+    const other = await advertiserApi(stack).post('/v1/placements').set(advertiser.auth).set('Idempotency-Key', 'book-42').send({ ...body, format: '2/48' });
+    expect([other.status, other.body.error.code]).toEqual([422, 'idempotency_key_reused']);
+
+    // a top-up retried with its key credits once
+    const topUpBody = { amountMinor: 777, currency: 'USD' };
+    const credited = await advertiserApi(stack).post('/v1/balance/top-ups').set(advertiser.auth).set('Idempotency-Key', 'topup-1').send(topUpBody);
+    const again = await advertiserApi(stack).post('/v1/balance/top-ups').set(advertiser.auth).set('Idempotency-Key', 'topup-1').send(topUpBody);
+    expect(again.body.id).toBe(credited.body.id);
+    expect((await balanceOf(stack, advertiser)).availableMinor).toBe(balance.availableMinor + 777);
+    // an error is replayed too: the same refused booking with the same key stays refused without new work
+    const refused = await advertiserApi(stack).post('/v1/placements').set(advertiser.auth).set('Idempotency-Key', 'dup').send(body);
+    const refusedAgain = await advertiserApi(stack).post('/v1/placements').set(advertiser.auth).set('Idempotency-Key', 'dup').send(body);
+    expect([refused.status, refusedAgain.status, refusedAgain.body.error.code]).toEqual([409, 409, 'slot_taken']);
+  });
+
+  it('posts once when the publish job runs twice at the same time', async () => {
+    const channel = await onboardChannel(stack, owner);
+    const booked = await book(stack, advertiser, channel.id, creativeId, 1500);
+    await channelApi(stack).post(`/v1/offers/${booked.body.id}/accept`).set(owner.auth);
+    const job = stack.worker!.context.get(PublishJob);
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const outcomes = await Promise.all([job.run({ placementId: booked.body.id }), job.run({ placementId: booked.body.id })]);
+    expect(outcomes.filter((outcome) => outcome === 'published').length).toBeLessThanOrEqual(1);
+    await waitForStatus(stack, advertiser, booked.body.id, ['completed', 'failed', 'needs_review'], 30_000);
+    expect(postsWithLabel(channel.chatId)).toHaveLength(1);
+    expect(await job.run({ placementId: booked.body.id })).toBe('skipped');
+    expect(postsWithLabel(channel.chatId)).toHaveLength(1);
+  });
+
+  it('a crash between the send and its record ends in needs_review, never a second post', async () => {
+    const channel = await onboardChannel(stack, owner);
+    const adapter = stack.worker!.context.get<PlatformAdapter>(PLATFORM_ADAPTER);
+    const realPublish = adapter.publish.bind(adapter);
+    let crashes = 0;
+    adapter.publish = async (chatId, post) => {
+      const sent = await realPublish(chatId, post);
+      if (chatId === String(channel.chatId)) {
+        crashes++;
+        throw new Error('simulated crash after Telegram accepted the post');
+      }
+      return sent;
+    };
+    try {
+      const booked = await book(stack, advertiser, channel.id, creativeId, 1000);
+      await channelApi(stack).post(`/v1/offers/${booked.body.id}/accept`).set(owner.auth);
+      const flagged = await waitForStatus(stack, advertiser, booked.body.id, ['needs_review', 'published', 'failed'], 20_000);
+      expect(flagged.status).toBe('needs_review');
+      expect(flagged.statusReason).toMatch(/started but its result was never recorded/);
+      expect(crashes).toBe(1);
+      expect(postsWithLabel(channel.chatId)).toHaveLength(1);
+      // the escrow stays held while a person looks: not paid, not refunded
+      const placement = await placementOf(stack, advertiser, booked.body.id);
+      expect(placement.history.map((event: { status: string }) => event.status)).toEqual(['offered', 'scheduled', 'needs_review']);
+    } finally {
+      adapter.publish = realPublish;
+    }
+  });
+
+  it('finishes deals whose queued jobs Redis lost (restart without persistence)', async () => {
+    const channel = await onboardChannel(stack, owner);
+    const booked = await book(stack, advertiser, channel.id, creativeId, 2500);
+    await channelApi(stack).post(`/v1/offers/${booked.body.id}/accept`).set(owner.auth);
+    // wait until the relay has handed the publish job to Redis, then wipe this stack's queue keys
+    await new Promise((resolve) => setTimeout(resolve, 800));
+    const relayed = await stack.db.query(`SELECT count(*)::int AS n FROM outbox WHERE job_id = $1 AND relayed_at IS NOT NULL`, [`placement.${booked.body.id}.publish`]);
+    expect(relayed[0].n).toBe(1);
+    const redis = new IORedis(stack.env.REDIS_URL);
+    const keys = await redis.keys(`${stack.env.QUEUE_PREFIX}:*`);
+    if (keys.length > 0) await redis.del(...keys);
+    await redis.quit();
+    const completed = await waitForStatus(stack, advertiser, booked.body.id, ['completed', 'failed', 'needs_review'], 40_000);
+    expect(completed.status).toBe('completed');
+    expect(postsWithLabel(channel.chatId)).toHaveLength(1);
+    expect(queuePrefix()).toBe(stack.env.QUEUE_PREFIX);
+  });
+
+  it('refuses bad input on every advertiser write endpoint with 400 and a code, writing nothing', async () => {
+    const channel = await onboardChannel(stack, owner);
+    const count = async () =>
+      (await stack.db.query(`SELECT (SELECT count(*) FROM placements)::int AS p, (SELECT count(*) FROM campaigns)::int AS c, (SELECT count(*) FROM creatives)::int AS r, (SELECT count(*) FROM top_ups)::int AS t, (SELECT count(*) FROM journal_entries)::int AS j`))[0];
+    const before = await count();
+    const { campaignId } = await campaignWithCreative(stack, advertiser);
+    const afterSetup = await count();
+    const future = new Date(Date.now() + 3_600_000).toISOString();
+    const cases: [string, unknown, number, string][] = [
+      ['/v1/placements', { channelId: channel.id, creativeId, format: '1/24' }, 400, 'validation_failed'],
+      ['/v1/placements', { channelId: 'x', creativeId, format: '1/24', startsAt: future }, 400, 'validation_failed'],
+      ['/v1/placements', { channelId: channel.id, creativeId, format: '1/24', startsAt: 'tomorrow' }, 400, 'validation_failed'],
+      ['/v1/placements', { channelId: channel.id, creativeId, format: '1/24', startsAt: new Date(Date.now() - 60_000).toISOString() }, 400, 'starts_at_in_past'],
+      ['/v1/placements', { channelId: channel.id, creativeId, format: '9/99', startsAt: future }, 409, 'format_not_offered'],
+      ['/v1/placements', { channelId: '00000000-0000-4000-8000-000000000000', creativeId, format: '1/24', startsAt: future }, 404, 'not_found'],
+      ['/v1/balance/top-ups', { amountMinor: 0, currency: 'USD' }, 400, 'validation_failed'],
+      ['/v1/balance/top-ups', { amountMinor: 10.5, currency: 'USD' }, 400, 'validation_failed'],
+      ['/v1/balance/top-ups', { amountMinor: 100, currency: 'dollars' }, 400, 'validation_failed'],
+      ['/v1/campaigns', { name: 'x', topics: ['astrology-ish'], languages: [], excludedTopics: [] }, 400, 'validation_failed'],
+      ['/v1/campaigns', { name: 'x', topics: ['crypto'], languages: ['English'], excludedTopics: [] }, 400, 'validation_failed'],
+      ['/v1/campaigns', { name: 'x', topics: ['crypto'], languages: [], excludedTopics: ['crypto'] }, 400, 'validation_failed'],
+      [`/v1/campaigns/${campaignId}/creatives`, { text: 'x'.repeat(4090) }, 400, 'validation_failed'],
+      [`/v1/campaigns/${campaignId}/creatives`, { text: 'caption', imageUrl: 'https://example.com/a.jpg', buttons: [] , extra: true }, 400, 'validation_failed'],
+      [`/v1/campaigns/${campaignId}/creatives`, { text: 'y'.repeat(1010), imageUrl: 'https://example.com/a.jpg' }, 400, 'validation_failed'],
+      [`/v1/campaigns/${campaignId}/creatives`, { text: 'hi', buttons: [{ text: 'a', url: 'http://insecure.example.com' }] }, 400, 'validation_failed'],
+      [`/v1/campaigns/${campaignId}/creatives`, { text: 'hi', buttons: Array.from({ length: 5 }, () => ({ text: 'a', url: 'https://example.com' })) }, 400, 'validation_failed'],
+      [`/v1/campaigns/${campaignId}/creatives`, { text: '   ' }, 400, 'validation_failed'],
+    ];
+    for (const [path, body, status, code] of cases) {
+      const response = await advertiserApi(stack).post(path).set(advertiser.auth).send(body as object);
+      expect([response.status, response.body.error?.code], `${path} ${JSON.stringify(body).slice(0, 80)}`).toEqual([status, code]);
+      expect(response.body.error.message.length).toBeGreaterThan(5);
+    }
+    const poor = await signUp(stack, 'advertiser', 'Poor Co');
+    const poorCreative = await campaignWithCreative(stack, poor);
+    const broke = await book(stack, poor, channel.id, poorCreative.creativeId, 3_600_000);
+    expect([broke.status, broke.body.error.code]).toEqual([402, 'insufficient_balance']);
+    const after = await count();
+    expect({ ...after, c: after.c - 1, r: after.r - 1 }).toEqual(afterSetup);
+    expect(afterSetup.j).toBe(before.j);
+  });
+});
