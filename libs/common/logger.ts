@@ -25,7 +25,9 @@ export function maskSecrets(text: string): string {
     .replace(/\bplc_(adv|own|opr)_[A-Za-z0-9_-]+/g, 'plc_$1_<redacted>');
 }
 
+/** Logs go to stdout, or to LOG_FILE when set (appended, written synchronously). */
 export function createLogger(name: string, level = process.env.LOG_LEVEL ?? 'info'): Logger {
+  const destination = process.env.LOG_FILE ? pino.destination({ dest: process.env.LOG_FILE, sync: true, append: true }) : undefined;
   return pino({
     name,
     level,
@@ -40,5 +42,5 @@ export function createLogger(name: string, level = process.env.LOG_LEVEL ?? 'inf
     serializers: {
       err: (error: Error) => ({ type: error.name, message: maskSecrets(error.message), stack: maskSecrets(error.stack ?? '') }),
     },
-  });
+  }, destination);
 }

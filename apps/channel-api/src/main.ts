@@ -1,6 +1,8 @@
 import 'reflect-metadata';
-import { parseConfig } from '#libs/config';
+import { PLACARD_CONFIG, PlacardConfig, parseConfig } from '#libs/config';
 import { createHttpApp, exitOnStartupError, listen } from '#libs/http';
+import { PLATFORM_ADAPTER } from '#libs/marketplace';
+import type { PlatformAdapter } from '#libs/platforms';
 import { ChannelApiModule } from './channel-api.module';
 
 export async function startChannelApi(port?: number) {
@@ -12,7 +14,15 @@ export async function startChannelApi(port?: number) {
   });
   const url = await listen(app, port ?? config.ports.channelApi);
   logger.info({ url }, 'channel API listening');
+  await registerTelegramWebhook(app.get<PlacardConfig>(PLACARD_CONFIG), app.get<PlatformAdapter>(PLATFORM_ADAPTER), url);
   return { app, url };
+}
+
+/** In webhook mode the channel API tells Telegram where to deliver updates, with the secret token. */
+async function registerTelegramWebhook(config: PlacardConfig, platform: PlatformAdapter, listeningUrl: string): Promise<void> {
+  if (config.telegram.updates !== 'webhook' || !config.telegram.botToken || !config.telegram.webhookSecret) return;
+  const base = (config.publicBaseUrl ?? listeningUrl.replace('[::1]', '127.0.0.1')).replace(/\/+$/, '');
+  await platform.setWebhook(`${base}/telegram/webhook`, config.telegram.webhookSecret);
 }
 
 if (require.main === module) startChannelApi().catch(exitOnStartupError);

@@ -1,0 +1,211 @@
+import { readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import {
+  advertiserApi,
+  balanceOf,
+  book,
+  campaignWithCreative,
+  channelApi,
+  eventually,
+  onboardChannel,
+  signUp,
+  topUp,
+  waitForStatus,
+  type OnboardedChannel,
+  type Party,
+} from './support/factories';
+import { expectLedgerConsistent } from './support/ledger-invariants';
+import { startStack, type Stack } from './support/stack';
+
+const RU_CRYPTO = [
+  'Биткоин снова выше 70 000 $: разбираем, что двигает рынок криптовалют на этой неделе #BTC #крипто',
+  'Курс биткоина и эфира сегодня: BTC торгуется у 68 000 $, ETH у 3 500 $ #крипто',
+  'Стейкинг USDT и DeFi-протоколы: где доходность выше и какие риски у смарт-контрактов',
+  'Bitcoin halving: что будет с майнерами и ценой BTC после уменьшения награды за блок #крипто',
+];
+const IT_COOKING = [
+  'Ricetta della carbonara autentica: guanciale, pecorino, uova e pepe nero. Niente panna!',
+  'Oggi prepariamo il tiramisù della nonna con mascarpone e savoiardi 🍰',
+  'Risotto ai funghi porcini: il segreto è tostare bene il riso e aggiungere il brodo poco alla volta',
+  'Lasagne al forno con ragù bolognese e besciamella fatta in casa',
+];
+const RU_GAMBLING = [
+  'Онлайн-казино с моментальным выводом: 300 фриспинов и бонус 150% на первый депозит 🎰',
+  'Казино дарит бонус 200% на депозит и 100 фриспинов в слотах, только сегодня 🎰',
+  'Казино дарит 500 фриспинов за регистрацию! Ставки на спорт с бонусом 200% 🎰',
+  'Free spins every day at our online casino: deposit bonus 200% and fast payouts 🎰',
+];
+const SIGNATURE = 'Ivan Petrovich Sidorov';
+
+describe('channel content: ingest without people, profiles, catalog, recommendations, context checks', () => {
+  let stack: Stack;
+  let owner: Party;
+  let advertiser: Party;
+  const logFile = join(tmpdir(), `placard-content-${process.pid}.log`);
+
+  beforeAll(async () => {
+    rmSync(logFile, { force: true });
+    stack = await startStack({ timeScale: 0.001, env: { LOG_FILE: logFile, LOG_LEVEL: 'trace' } });
+    owner = await signUp(stack, 'owner');
+    advertiser = await signUp(stack, 'advertiser');
+    await topUp(stack, advertiser, 1_000_000);
+  });
+  afterEach(async () => expectLedgerConsistent(stack));
+  afterAll(async () => {
+    await stack?.close();
+    rmSync(logFile, { force: true });
+  });
+
+  async function channelWithPosts(texts: string[], options: { title: string; subscribers?: number; signatures?: boolean }): Promise<OnboardedChannel> {
+    const channel = await onboardChannel(stack, owner, { title: options.title, subscribers: options.subscribers, signatures: options.signatures });
+    for (const text of texts) stack.sandbox.telegram.postAsAdmin(channel.chatId, channel.ownerUserId, { text, signature: SIGNATURE });
+    await eventually(async () => {
+      const rows = await stack.db.query(`SELECT topic_profile FROM channels WHERE id = $1 AND (topic_profile->>'postCount')::int >= $2`, [channel.id, texts.length]);
+      return rows[0]?.topic_profile;
+    }, 20_000, `the profile of ${options.title}`);
+    return channel;
+  }
+
+  it('stores channel posts as content only: an author signature leaves no trace in any table or log line', async () => {
+    const channel = await channelWithPosts(RU_CRYPTO.slice(0, 2), { title: 'Signed channel', signatures: true });
+    const stored = await stack.db.query(`SELECT * FROM channel_posts WHERE channel_id = $1 ORDER BY message_id`, [channel.id]);
+    expect(stored.map((row: { text: string }) => row.text)).toEqual(RU_CRYPTO.slice(0, 2));
+    // the sandbox did sign the posts: the signature really was in the updates
+    expect(JSON.stringify(stack.sandbox.telegram.listMessages(channel.chatId))).toContain(SIGNATURE);
+
+    const tables: { table_name: string }[] = await stack.db.query(`SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'`);
+    for (const { table_name } of tables) {
+      const hits = await stack.db.query(`SELECT count(*)::int AS n FROM "${table_name}" t WHERE row_to_json(t)::text ILIKE $1`, [`%Sidorov%`]);
+      expect(hits[0].n, `table ${table_name}`).toBe(0);
+    }
+    const logs = readFileSync(logFile, 'utf8');
+    expect(logs.length).toBeGreaterThan(1000); // trace logging really was on
+    expect(logs).not.toContain('Sidorov');
+    expect(logs).not.toContain(stack.sandbox.platform.botToken);
+    expect(logs).not.toContain(advertiser.apiKey);
+  });
+
+  it('builds topic profiles from posts, shows them in the catalog and filters by topic', async () => {
+    const crypto = await channelWithPosts(RU_CRYPTO, { title: 'Крипто Дайджест', subscribers: 50_000 });
+    const cooking = await channelWithPosts(IT_COOKING, { title: 'Cucina di casa', subscribers: 30_000 });
+    const filtered = await advertiserApi(stack).get('/v1/channels?topic=crypto&limit=100').set(advertiser.auth);
+    const ids = filtered.body.items.map((item: { id: string }) => item.id);
+    expect(ids).toContain(crypto.id);
+    expect(ids).not.toContain(cooking.id);
+    const item = filtered.body.items.find((entry: { id: string }) => entry.id === crypto.id);
+    expect(item.topics[0].topic).toBe('crypto');
+    expect(item.language).toBe('ru');
+    const italian = await advertiserApi(stack).get('/v1/channels?language=it&limit=100').set(advertiser.auth);
+    expect(italian.body.items.map((entry: { id: string }) => entry.id)).toContain(cooking.id);
+
+    // profiles follow new posts
+    for (const text of RU_GAMBLING) stack.sandbox.telegram.postAsAdmin(cooking.chatId, cooking.ownerUserId, { text });
+    const updated = await eventually(async () => {
+      const rows = await stack.db.query(`SELECT topic_profile FROM channels WHERE id = $1 AND (topic_profile->>'postCount')::int = 8`, [cooking.id]);
+      return rows[0]?.topic_profile;
+    }, 20_000, 'the updated profile');
+    const gambling = updated.brandSafety.find((entry: { category: string }) => entry.category === 'gambling');
+    expect(gambling.score).toBeGreaterThan(0.2);
+  });
+
+  it('paginates the catalog in a stable order with filters', async () => {
+    for (let i = 0; i < 5; i++) await onboardChannel(stack, owner, { subscribers: 1_000 + i, priceMinor: 1_000 * (i + 1) });
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: { body: { items: { id: string; subscribers: number }[]; nextCursor: string | null } } = await advertiserApi(stack)
+        .get(`/v1/channels?limit=2${cursor ? `&cursor=${cursor}` : ''}`)
+        .set(advertiser.auth);
+      seen.push(...page.body.items.map((item) => item.id));
+      cursor = page.body.nextCursor;
+    } while (cursor);
+    const all = await advertiserApi(stack).get('/v1/channels?limit=100').set(advertiser.auth);
+    expect(seen).toEqual(all.body.items.map((item: { id: string }) => item.id));
+    expect(new Set(seen).size).toBe(seen.length);
+    const subscribers = all.body.items.map((item: { subscribers: number }) => item.subscribers);
+    expect([...subscribers].sort((a, b) => b - a)).toEqual(subscribers);
+    const cheap = await advertiserApi(stack).get('/v1/channels?maxPriceMinor=2000&format=1/24&minSubscribers=1000&limit=100').set(advertiser.auth);
+    for (const entry of cheap.body.items) {
+      expect(entry.subscribers).toBeGreaterThanOrEqual(1000);
+      expect(entry.pricing.find((price: { format: string }) => price.format === '1/24').priceMinor).toBeLessThanOrEqual(2000);
+    }
+    const bad = await advertiserApi(stack).get('/v1/channels?cursor=garbage').set(advertiser.auth);
+    expect([bad.status, bad.body.error.code]).toEqual([400, 'validation_failed']);
+  });
+
+  it('recommends a Russian crypto channel for an English crypto campaign, explains it, and never shows excluded topics', async () => {
+    const crypto = await channelWithPosts(RU_CRYPTO, { title: 'Крипто Новости', subscribers: 20_000 });
+    const cooking = await channelWithPosts(IT_COOKING, { title: 'La cucina', subscribers: 90_000 });
+    const mixed = await channelWithPosts([...RU_CRYPTO.slice(0, 2), ...RU_GAMBLING.slice(0, 2)], { title: 'Crypto & casino', subscribers: 80_000 });
+    const campaign = await advertiserApi(stack)
+      .post('/v1/campaigns')
+      .set(advertiser.auth)
+      .send({ name: 'Wallet (EN)', topics: ['crypto'], languages: [], excludedTopics: ['gambling'] });
+    const ranked = await advertiserApi(stack).get(`/v1/campaigns/${campaign.body.id}/recommendations`).set(advertiser.auth);
+    expect(ranked.status).toBe(200);
+    const ids = ranked.body.items.map((item: { id: string }) => item.id);
+    expect(ids).toContain(crypto.id);
+    expect(ids).not.toContain(mixed.id);
+    const cookingRank = ids.indexOf(cooking.id);
+    expect(cookingRank === -1 || cookingRank > ids.indexOf(crypto.id)).toBe(true);
+    for (const item of ranked.body.items) {
+      expect(item.score).toBeGreaterThan(0);
+      expect(item.score).toBeLessThanOrEqual(1);
+      expect(item.reasons.length).toBeGreaterThan(0);
+      expect(item.reasons[0]).toMatchObject({ topic: 'crypto', weight: expect.any(Number), postIds: expect.any(Array) });
+    }
+    const top = ranked.body.items.find((item: { id: string }) => item.id === crypto.id);
+    expect(top.reasons[0].postIds.length).toBeGreaterThan(0);
+    const posts = await stack.db.query(`SELECT id FROM channel_posts WHERE channel_id = $1`, [crypto.id]);
+    for (const postId of top.reasons[0].postIds) expect(posts.map((post: { id: string }) => post.id)).toContain(postId);
+  });
+
+  it('fails a crypto placement whose channel pivoted to gambling around the ad, and refunds', async () => {
+    const channel = await channelWithPosts(RU_CRYPTO, { title: 'Crypto turned casino' });
+    const { creativeId } = await campaignWithCreative(stack, advertiser, { topics: ['crypto'] });
+    const before = await balanceOf(stack, advertiser);
+    const booked = await book(stack, advertiser, channel.id, creativeId, 4000);
+    await channelApi(stack).post(`/v1/offers/${booked.body.id}/accept`).set(owner.auth);
+    for (const text of RU_GAMBLING) stack.sandbox.telegram.postAsAdmin(channel.chatId, channel.ownerUserId, { text });
+    const failed = await waitForStatus(stack, advertiser, booked.body.id, ['failed', 'completed'], 30_000);
+    expect(failed.status).toBe('failed');
+    expect(failed.statusReason).toMatch(/context_mismatch/);
+    const context = failed.delivery.checks.find((check: { kind: string }) => check.kind === 'context');
+    expect(context).toMatchObject({ passed: false });
+    expect(context.data.score).toEqual(expect.any(Number));
+    expect((await balanceOf(stack, advertiser)).availableMinor).toBe(before.availableMinor);
+  });
+});
+
+describe('Telegram updates by webhook (TELEGRAM_UPDATES=webhook)', () => {
+  let stack: Stack;
+  let owner: Party;
+  const secret = 'webhook-secret-for-tests_123';
+
+  beforeAll(async () => {
+    stack = await startStack({ timeScale: 0.001, env: { TELEGRAM_UPDATES: 'webhook', TELEGRAM_WEBHOOK_SECRET: secret } });
+    owner = await signUp(stack, 'owner');
+  });
+  afterAll(async () => stack?.close());
+
+  it('receives channel posts on the channel API, checks the secret first, and keeps content only', async () => {
+    const channel = await onboardChannel(stack, owner, { signatures: true });
+    stack.sandbox.telegram.postAsAdmin(channel.chatId, channel.ownerUserId, { text: RU_CRYPTO[0], signature: SIGNATURE });
+    const rows = await eventually(async () => {
+      const found = await stack.db.query(`SELECT * FROM channel_posts WHERE channel_id = $1`, [channel.id]);
+      return found.length > 0 ? found : undefined;
+    }, 15_000, 'the webhook to deliver the post');
+    expect(rows[0].text).toBe(RU_CRYPTO[0]);
+    expect(JSON.stringify(rows)).not.toContain('Sidorov');
+
+    const forged = await channelApi(stack)
+      .post('/telegram/webhook')
+      .set('X-Telegram-Bot-Api-Secret-Token', 'wrong')
+      .send({ update_id: 1, channel_post: { message_id: 999, date: 1, chat: { id: channel.chatId, type: 'channel' }, text: 'forged' } });
+    expect([forged.status, forged.body.error.code]).toEqual([401, 'unauthorized']);
+    const forgedRows = await stack.db.query(`SELECT count(*)::int AS n FROM channel_posts WHERE message_id = 999`);
+    expect(forgedRows[0].n).toBe(0);
+  });
+});
