@@ -1,0 +1,100 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DataSource } from 'typeorm';
+import { createDataSource, dropDatabase, ensureDatabase } from '#libs/database';
+import { LedgerAccounts, LedgerService } from '#libs/ledger';
+import { ALL_ENTITIES } from '#libs/marketplace';
+import { pendingSchemaChanges } from '../scripts/db/schema-diff';
+
+describe('the schema: migrations, entities and the ledger guards in the database', () => {
+  const url = `postgres://postgres@127.0.0.1:5432/placard_schema_${randomBytes(4).toString('hex')}`;
+  let db: DataSource;
+
+  beforeAll(async () => {
+    await ensureDatabase(url);
+    db = createDataSource(url, ALL_ENTITIES, 2);
+    await db.initialize();
+    await db.runMigrations();
+  });
+  afterAll(async () => {
+    await db?.destroy();
+    await dropDatabase(url);
+  });
+
+  it('entities and migrations agree (a change to an entity needs a generated migration)', async () => {
+    const { up } = await pendingSchemaChanges(db);
+    expect(up, 'run `npm run migration:generate -- <name>` and add the migration to libs/database/migrations/index.ts').toEqual([]);
+  });
+
+  it('migrations go down and up again', async () => {
+    for (let i = 0; i < db.migrations.length; i++) await db.undoLastMigration();
+    expect(await db.query(`SELECT to_regclass('public.placements') AS t`)).toEqual([{ t: null }]);
+    await db.runMigrations();
+    expect((await pendingSchemaChanges(db)).up).toEqual([]);
+  });
+
+  it('refuses UPDATE, DELETE and TRUNCATE on the journal', async () => {
+    const ledger = new LedgerService(db);
+    const holder = randomUUID();
+    await db.transaction((tx) =>
+      ledger.post(tx, {
+        kind: 'test',
+        reference: `test:${holder}`,
+        description: 'seed',
+        lines: [
+          { account: LedgerAccounts.external('sandbox', 'EUR'), amountMinor: -500 },
+          { account: LedgerAccounts.advertiserAvailable(holder, 'EUR'), amountMinor: 500 },
+        ],
+      }),
+    );
+    await expect(db.query(`UPDATE journal_lines SET amount_minor = 1`)).rejects.toThrow(/append-only/);
+    await expect(db.query(`DELETE FROM journal_entries`)).rejects.toThrow(/append-only/);
+    await expect(db.query(`TRUNCATE journal_lines CASCADE`)).rejects.toThrow(/append-only/);
+  });
+
+  it('refuses an unbalanced entry at commit, and a duplicate reference', async () => {
+    const entry = randomUUID();
+    await expect(
+      db.transaction(async (tx) => {
+        await tx.query(`INSERT INTO journal_entries (id, kind, reference, description) VALUES ($1, 'test', $2, 'bad')`, [entry, `bad:${entry}`]);
+        await tx.query(`INSERT INTO ledger_accounts (code, type, currency, non_negative) VALUES ('x:${entry}:EUR', 'external', 'EUR', false)`);
+        await tx.query(`INSERT INTO journal_lines (entry_id, account_code, currency, amount_minor) VALUES ($1, $2, 'EUR', 100)`, [entry, `x:${entry}:EUR`]);
+      }),
+    ).rejects.toThrow(/does not balance/);
+    const ledger = new LedgerService(db);
+    const holder = randomUUID();
+    const post = () =>
+      db.transaction((tx) =>
+        ledger.post(tx, {
+          kind: 'test',
+          reference: `once:${holder}`,
+          description: 'once',
+          lines: [
+            { account: LedgerAccounts.external('sandbox', 'EUR'), amountMinor: -1 },
+            { account: LedgerAccounts.advertiserAvailable(holder, 'EUR'), amountMinor: 1 },
+          ],
+        }),
+      );
+    await post();
+    await expect(post()).rejects.toThrow(/duplicate key/);
+  });
+
+  it('refuses to take a non-negative account below zero', async () => {
+    const ledger = new LedgerService(db);
+    const holder = randomUUID();
+    await expect(
+      db.transaction((tx) =>
+        ledger.post(tx, {
+          kind: 'test',
+          reference: `overdraw:${holder}`,
+          description: 'overdraw',
+          lines: [
+            { account: LedgerAccounts.advertiserAvailable(holder, 'EUR'), amountMinor: -1 },
+            { account: LedgerAccounts.escrow(holder, randomUUID(), 'EUR'), amountMinor: 1 },
+          ],
+        }),
+      ),
+    ).rejects.toMatchObject({ code: 'insufficient_balance' });
+    expect(await db.query(`SELECT count(*)::int AS n FROM journal_entries WHERE reference = $1`, [`overdraw:${holder}`])).toEqual([{ n: 0 }]);
+  });
+});
