@@ -14,7 +14,20 @@ export interface StackOptions {
   /** start the worker (publish, verify, settle, polling); off for API-only specs */
   worker?: boolean;
   env?: Record<string, string>;
+  /**
+   * PAYMENTS_PROVIDER=stripe against the sandbox's Stripe server, with its webhooks signed with
+   * STRIPE_TEST_WEBHOOK_SECRET: payment events to the advertiser API, Connect and transfer events to the channel API
+   */
+  stripe?: boolean;
 }
+
+export const STRIPE_TEST_SECRET_KEY = 'sk_test_placard_e2e_0123456789';
+export const STRIPE_TEST_WEBHOOK_SECRET = 'whsec_placard_e2e_0123456789';
+const ADVERTISER_API_STRIPE_EVENTS = [
+  'payment_intent.succeeded', 'payment_intent.payment_failed', 'payment_intent.canceled', 'checkout.session.completed', 'checkout.session.expired',
+  'charge.succeeded', 'charge.failed', 'charge.refunded', 'charge.dispute.created', 'refund.created', 'refund.updated', 'refund.failed',
+];
+const CHANNEL_API_STRIPE_EVENTS = ['account.updated', 'transfer.created', 'transfer.reversed', 'transfer.updated'];
 
 export interface Stack {
   advertiserApi: NestFastifyApplication;
@@ -59,6 +72,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     TIME_SCALE: String(options.timeScale ?? 0.0002),
     OUTBOX_RELAY_INTERVAL_MS: '50',
     SWEEP_INTERVAL_MS: '1000',
+    ...(options.stripe ? { PAYMENTS_PROVIDER: 'stripe', STRIPE_SECRET_KEY: STRIPE_TEST_SECRET_KEY, STRIPE_WEBHOOK_SECRET: STRIPE_TEST_WEBHOOK_SECRET, STRIPE_API_BASE: sandbox.url } : {}),
     ...options.env,
   };
   Object.assign(process.env, env);
@@ -66,6 +80,14 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const advertiser = await startAdvertiserApi(0);
   const channel = await startChannelApi(0);
   let worker = options.worker === false ? null : await startWorker(0);
+  if (options.stripe) {
+    const webhookUrl = (app: NestFastifyApplication) => {
+      const address = app.getHttpServer().address();
+      return `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/v1/stripe/webhook`;
+    };
+    sandbox.stripe.setWebhookEndpoint({ url: webhookUrl(advertiser.app), secret: STRIPE_TEST_WEBHOOK_SECRET, enabledEvents: ADVERTISER_API_STRIPE_EVENTS });
+    sandbox.stripe.webhooks.addEndpoint({ url: webhookUrl(channel.app), secret: STRIPE_TEST_WEBHOOK_SECRET, enabledEvents: CHANNEL_API_STRIPE_EVENTS });
+  }
 
   const stack: Stack = {
     advertiserApi: advertiser.app,

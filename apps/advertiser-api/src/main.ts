@@ -9,6 +9,7 @@ export async function startAdvertiserApi(port?: number) {
     name: 'advertiser-api',
     title: 'Placard advertiser API',
     description: 'Catalog, campaigns, creatives, placements, balance and delivery reports for advertisers.',
+    rawBody: true, // the Stripe webhook's signature covers the raw body
   });
   const url = await listen(app, port ?? config.ports.advertiserApi);
   logger.info({ url }, 'advertiser API listening');

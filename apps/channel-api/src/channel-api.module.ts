@@ -5,9 +5,12 @@ import { ChannelsController } from './channels/channels.controller';
 import { EarningsController } from './earnings/earnings.controller';
 import { OffersController } from './offers/offers.controller';
 import { TelegramWebhookController } from './telegram/telegram-webhook.controller';
+import { ReconciliationController } from './admin/reconciliation.controller';
+import { PayoutsController } from './payouts/payouts.controller';
+import { StripeWebhookController } from './stripe/stripe-webhook.controller';
 
 @Module({
   imports: [MarketplaceModule, HttpKitModule.forAudience('owner')],
-  controllers: [AccountsController, ChannelsController, OffersController, EarningsController, TelegramWebhookController],
+  controllers: [AccountsController, ChannelsController, OffersController, EarningsController, TelegramWebhookController, PayoutsController, StripeWebhookController, ReconciliationController],
 })
 export class ChannelApiModule {}

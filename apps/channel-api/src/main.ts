@@ -11,6 +11,7 @@ export async function startChannelApi(port?: number) {
     name: 'channel-api',
     title: 'Placard channel API',
     description: 'Channels, verification, pricing, offers and earnings for channel owners; the Telegram webhook.',
+    rawBody: true, // the Stripe webhook's signature covers the raw body
   });
   const url = await listen(app, port ?? config.ports.channelApi);
   logger.info({ url }, 'channel API listening');

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { PLACARD_CONFIG, PlacardConfig, scaledMs } from '#libs/config';
-import { IngestService, enqueueDueWork } from '#libs/marketplace';
+import { IngestService, ReconciliationService, enqueueDueWork } from '#libs/marketplace';
 import { OutboxRelay, QueueProducer } from '#libs/queue';
 
 interface Loop {
@@ -26,6 +26,7 @@ export class BackgroundLoops {
     private readonly producer: QueueProducer,
     private readonly ingest: IngestService,
     @Inject(PLACARD_CONFIG) private readonly config: PlacardConfig,
+    private readonly reconciliation: ReconciliationService,
   ) {
     this.relay = new OutboxRelay(dataSource, producer);
   }
@@ -36,6 +37,8 @@ export class BackgroundLoops {
       { name: 'due-work sweep', everyMs: this.config.sweepIntervalMs, run: () => enqueueDueWork(this.dataSource, this.producer) },
       { name: 'channel re-check', everyMs: Math.max(1000, scaledMs(this.config, this.config.channelRecheckMinutes) / 4), run: () => this.scheduleRechecks() },
       { name: 'post retention', everyMs: 3600_000, run: () => this.ingest.prune(this.config.postRetentionDays) },
+      // the last 24 h against Stripe's balance transactions, hourly (Stripe only)
+      ...(this.reconciliation.enabled ? [{ name: 'reconciliation', everyMs: 3600_000, run: () => this.reconciliation.schedule({ from: new Date(Date.now() - 86_400_000), to: new Date() }, 'schedule') }] : []),
     ];
     for (const loop of loops) {
       let busy = false;

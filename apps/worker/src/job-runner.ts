@@ -11,6 +11,9 @@ import { PublishJob } from './jobs/publish.job';
 import { RecheckChannelJob } from './jobs/recheck-channel.job';
 import { SettleJob } from './jobs/settle.job';
 import { VerifyJob } from './jobs/verify.job';
+import { PayoutJob } from './jobs/payout.job';
+import { ReconcileJob } from './jobs/reconcile.job';
+import { RefundJob } from './jobs/refund.job';
 
 const CONCURRENCY: Record<QueueName, number> = { placements: 20, channels: 4, payments: 4 };
 
@@ -32,8 +35,11 @@ export class JobRunner {
     recheck: RecheckChannelJob,
     profile: ProfileChannelJob,
     registry: Registry,
+    payout: PayoutJob,
+    refund: RefundJob,
+    reconcile: ReconcileJob,
   ) {
-    const all = [publish, verify, settle, expireOffer, recheck, profile] as JobHandler<JobName>[];
+    const all = [publish, verify, settle, expireOffer, recheck, profile, payout, refund, reconcile] as JobHandler<JobName>[];
     this.handlers = new Map(all.map((handler) => [handler.name, handler]));
     this.completed = new Counter({ name: 'jobs_completed_total', help: 'jobs completed', labelNames: ['job'], registers: [registry] });
     this.failed = new Counter({ name: 'jobs_failed_total', help: 'job attempts failed', labelNames: ['job'], registers: [registry] });

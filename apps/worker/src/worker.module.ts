@@ -9,6 +9,9 @@ import { PublishJob } from './jobs/publish.job';
 import { RecheckChannelJob } from './jobs/recheck-channel.job';
 import { SettleJob } from './jobs/settle.job';
 import { VerifyJob } from './jobs/verify.job';
+import { PayoutJob } from './jobs/payout.job';
+import { ReconcileJob } from './jobs/reconcile.job';
+import { RefundJob } from './jobs/refund.job';
 import { UpdatesPoller } from './updates-poller';
 
 /** The worker composes the same domain modules as the APIs, without any HTTP layer. */
@@ -21,6 +24,9 @@ import { UpdatesPoller } from './updates-poller';
     ExpireOfferJob,
     RecheckChannelJob,
     ProfileChannelJob,
+    PayoutJob,
+    RefundJob,
+    ReconcileJob,
     JobRunner,
     BackgroundLoops,
     UpdatesPoller,
