@@ -165,3 +165,44 @@ describe('deal failure paths', () => {
     expect(catalog.body.items.map((item: { id: string }) => item.id)).not.toContain(channel.id);
   });
 });
+
+describe('late actions', () => {
+  let stack: Stack;
+  let advertiser: Party;
+  let owner: Party;
+
+  beforeAll(async () => {
+    stack = await startStack({ timeScale: 0.001, worker: false });
+    advertiser = await signUp(stack, 'advertiser');
+    owner = await signUp(stack, 'owner');
+    await topUp(stack, advertiser, 100_000);
+  });
+  afterEach(async () => expectLedgerConsistent(stack));
+  afterAll(async () => stack?.close());
+
+  it('refuses to accept an offer after it expired, and refunds a slot the worker missed', async () => {
+    const { creativeId } = await campaignWithCreative(stack, advertiser);
+    const channel = await onboardChannel(stack, owner);
+    const booked = await book(stack, advertiser, channel.id, creativeId, 300);
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    const late = await channelApi(stack).post(`/v1/offers/${booked.body.id}/accept`).set(owner.auth);
+    expect([late.status, late.body.error.code]).toEqual([409, 'invalid_transition']);
+    expect(late.body.error.message).toMatch(/expired/);
+
+    // no worker runs in this stack: accept in time, then start the worker only after the top window passed
+    const other = await onboardChannel(stack, owner);
+    const missed = await book(stack, advertiser, other.id, creativeId, 2000);
+    expect(missed.status, JSON.stringify(missed.body)).toBe(201);
+    const before = await balanceOf(stack, advertiser);
+    expect((await channelApi(stack).post(`/v1/offers/${missed.body.id}/accept`).set(owner.auth)).status).toBe(200);
+    await new Promise((resolve) => setTimeout(resolve, 2000 + 3600 + 200));
+    await stack.restartWorker();
+    const failed = await waitForStatus(stack, advertiser, missed.body.id, ['failed', 'published'], 15_000);
+    expect(failed.status).toBe('failed');
+    expect(failed.statusReason).toMatch(/missed_slot/);
+    // both deals ended without delivery (the first expired once a worker ran): everything is back
+    expect(before.availableMinor).toBe(80_000);
+    expect((await balanceOf(stack, advertiser)).availableMinor).toBe(100_000);
+    expect(stack.sandbox.telegram.listMessages(other.chatId)).toHaveLength(0);
+  });
+});

@@ -56,6 +56,11 @@ export class DeliveryService {
       await this.flag(placement, 'a send was started but its result was never recorded; the post may or may not be in the channel');
       return 'needs_review';
     }
+    if (placement.topEndsAt.getTime() <= Date.now()) {
+      // e.g. the worker was down: a late post cannot give the advertiser the top window they paid for
+      await this.failPublish(placement, 'missed_slot: the post could not be published before its top window ended');
+      return 'failed';
+    }
     const channel = await this.dataSource.manager.findOneByOrFail(ChannelEntity, { id: placement.channelId });
     if (channel.status !== 'verified' || channel.chatId === null) {
       await this.failPublish(placement, `channel_${channel.status}: ${channel.statusReason ?? 'the channel cannot take posts'}`);

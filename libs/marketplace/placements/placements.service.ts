@@ -122,6 +122,12 @@ export class PlacementsService {
 
   async accept(ownerId: string, placementId: string): Promise<PlacementEntity> {
     return this.act(placementId, { ownerId }, async (tx, placement) => {
+      if (placement.status === 'offered' && placement.offerExpiresAt.getTime() <= Date.now()) {
+        throw new DomainError(ErrorCode.InvalidTransition, 'The offer has expired; the escrow goes back to the advertiser.', {
+          status: placement.status,
+          offerExpiresAt: placement.offerExpiresAt.toISOString(),
+        });
+      }
       const channel = await tx.findOneByOrFail(ChannelEntity, { id: placement.channelId });
       if (channel.status !== 'verified') {
         throw new DomainError(ErrorCode.ChannelNotVerified, 'The channel is suspended; fix the bot rights and verify it again before accepting.', {
