@@ -19,6 +19,7 @@ async function main(): Promise<void> {
   await dataSource.initialize();
   try {
     await dataSource.runMigrations();
+    // down queries undo the up queries, so they run in reverse order (as TypeORM's own CLI writes them)
     const { up, down } = await pendingSchemaChanges(dataSource);
     if (up.length === 0) {
       console.log('entities and migrations agree: nothing to generate');
@@ -34,7 +35,7 @@ async function main(): Promise<void> {
       `import { MigrationInterface, QueryRunner } from 'typeorm';\n\n` +
         `export class ${className} implements MigrationInterface {\n  name = '${className}';\n\n` +
         `  async up(queryRunner: QueryRunner): Promise<void> {\n${body(up)}\n  }\n\n` +
-        `  async down(queryRunner: QueryRunner): Promise<void> {\n${body(down)}\n  }\n}\n`,
+        `  async down(queryRunner: QueryRunner): Promise<void> {\n${body([...down].reverse())}\n  }\n}\n`,
     );
     console.log(`wrote ${file}; add ${className} to libs/database/migrations/index.ts`);
   } finally {

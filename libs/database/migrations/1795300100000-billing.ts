@@ -22,20 +22,20 @@ export class Billing1795300100000 implements MigrationInterface {
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(`DROP TABLE "stripe_events"`);
-    await queryRunner.query(`DROP TABLE "top_up_payments"`);
-    await queryRunner.query(`DROP INDEX "public"."top_up_payments_payment_intent"`);
-    await queryRunner.query(`DROP INDEX "public"."top_up_payments_account"`);
-    await queryRunner.query(`DROP TABLE "refunds"`);
-    await queryRunner.query(`DROP INDEX "public"."refunds_account"`);
-    await queryRunner.query(`DROP TABLE "payout_accounts"`);
-    await queryRunner.query(`DROP INDEX "public"."payout_accounts_provider_ref"`);
-    await queryRunner.query(`DROP TABLE "payouts"`);
-    await queryRunner.query(`DROP INDEX "public"."payouts_transfer"`);
-    await queryRunner.query(`DROP INDEX "public"."payouts_owner"`);
-    await queryRunner.query(`DROP TABLE "stripe_ledger_links"`);
-    await queryRunner.query(`DROP INDEX "public"."stripe_ledger_links_occurred"`);
-    await queryRunner.query(`DROP TABLE "reconciliation_reports"`);
     await queryRunner.query(`DROP INDEX "public"."reconciliation_reports_created"`);
+    await queryRunner.query(`DROP TABLE "reconciliation_reports"`);
+    await queryRunner.query(`DROP INDEX "public"."stripe_ledger_links_occurred"`);
+    await queryRunner.query(`DROP TABLE "stripe_ledger_links"`);
+    await queryRunner.query(`DROP INDEX "public"."payouts_owner"`);
+    await queryRunner.query(`DROP INDEX "public"."payouts_transfer"`);
+    await queryRunner.query(`DROP TABLE "payouts"`);
+    await queryRunner.query(`DROP INDEX "public"."payout_accounts_provider_ref"`);
+    await queryRunner.query(`DROP TABLE "payout_accounts"`);
+    await queryRunner.query(`DROP INDEX "public"."refunds_account"`);
+    await queryRunner.query(`DROP TABLE "refunds"`);
+    await queryRunner.query(`DROP INDEX "public"."top_up_payments_account"`);
+    await queryRunner.query(`DROP INDEX "public"."top_up_payments_payment_intent"`);
+    await queryRunner.query(`DROP TABLE "top_up_payments"`);
+    await queryRunner.query(`DROP TABLE "stripe_events"`);
   }
 }
