@@ -31,6 +31,13 @@ async function main(): Promise<void> {
     TELEGRAM_AUDIT_CHAT_ID: process.env.TELEGRAM_AUDIT_CHAT_ID ?? sandbox.platform.auditChatId,
   });
 
+  // PAYMENTS_PROVIDER=stripe without a real key: the sandbox's Stripe server, its webhook wired to the advertiser API
+  const sandboxStripe = env.PAYMENTS_PROVIDER === 'stripe' && !process.env.STRIPE_SECRET_KEY;
+  if (sandboxStripe) {
+    Object.assign(env, { STRIPE_SECRET_KEY: 'sk_test_placard_sandbox', STRIPE_WEBHOOK_SECRET: 'whsec_placard_sandbox', STRIPE_API_BASE: sandbox.url });
+    sandbox.stripe.setWebhookEndpoint({ url: `http://127.0.0.1:${env.ADVERTISER_API_PORT}/v1/stripe/webhook`, secret: env.STRIPE_WEBHOOK_SECRET });
+  }
+
   const children: ChildProcess[] = [];
   const startChild = (name: string, script: string): void => {
     const child = spawn(process.execPath, [join(root, 'dist', script)], { env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit'] });
@@ -62,7 +69,7 @@ async function main(): Promise<void> {
   console.log(
     [
       '',
-      'Placard is running (sandbox Telegram and payments, TIME_SCALE=' + env.TIME_SCALE + '):',
+      `Placard is running (sandbox Telegram, ${sandboxStripe ? "the sandbox's Stripe server" : `${env.PAYMENTS_PROVIDER} payments`}, TIME_SCALE=${env.TIME_SCALE}):`,
       `  advertiser API  http://127.0.0.1:${env.ADVERTISER_API_PORT}/v1   docs: http://127.0.0.1:${env.ADVERTISER_API_PORT}/docs`,
       `  channel API     http://127.0.0.1:${env.CHANNEL_API_PORT}/v1   docs: http://127.0.0.1:${env.CHANNEL_API_PORT}/docs`,
       `  worker          http://127.0.0.1:${env.WORKER_PORT}/health  metrics: http://127.0.0.1:${env.WORKER_PORT}/metrics`,
