@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { PLATFORM_ADAPTER } from '#libs/marketplace';
+import { AccountsService, PLATFORM_ADAPTER } from '#libs/marketplace';
 import type { PlatformAdapter } from '#libs/platforms';
 import { queuePrefix } from '#libs/queue';
 import IORedis from 'ioredis';
@@ -127,6 +127,21 @@ describe('deal safety', () => {
       // the escrow stays held while a person looks: not paid, not refunded
       const placement = await placementOf(stack, advertiser, booked.body.id);
       expect(placement.history.map((event: { status: string }) => event.status)).toEqual(['offered', 'scheduled', 'needs_review']);
+
+      // an operator looks at the channel, sees the post, and settles it as delivered: the owner is paid once
+      const { apiKey } = await stack.channelApi.get(AccountsService).createAccount('operator', 'ops@example.com', 'Operations');
+      const operator = { Authorization: `Bearer ${apiKey}` };
+      expect((await channelApi(stack).get('/v1/admin/placements').set(owner.auth)).status).toBe(401);
+      const waiting = await channelApi(stack).get('/v1/admin/placements').set(operator);
+      expect(waiting.body.items.map((item: { id: string }) => item.id)).toContain(booked.body.id);
+      const resolved = await channelApi(stack)
+        .post(`/v1/admin/placements/${booked.body.id}/resolve`)
+        .set(operator)
+        .send({ outcome: 'delivered', reason: 'the post is in the channel, unchanged' });
+      expect(resolved.status, JSON.stringify(resolved.body)).toBe(200);
+      expect(resolved.body.status).toBe('completed');
+      const twice = await channelApi(stack).post(`/v1/admin/placements/${booked.body.id}/resolve`).set(operator).send({ outcome: 'undelivered', reason: 'changed my mind' });
+      expect([twice.status, twice.body.error.code]).toEqual([409, 'invalid_transition']);
     } finally {
       adapter.publish = realPublish;
     }

@@ -6,11 +6,12 @@ import { EarningsController } from './earnings/earnings.controller';
 import { OffersController } from './offers/offers.controller';
 import { TelegramWebhookController } from './telegram/telegram-webhook.controller';
 import { ReconciliationController } from './admin/reconciliation.controller';
+import { ReviewController } from './admin/review.controller';
 import { PayoutsController } from './payouts/payouts.controller';
 import { StripeWebhookController } from './stripe/stripe-webhook.controller';
 
 @Module({
   imports: [MarketplaceModule, HttpKitModule.forAudience('owner')],
-  controllers: [AccountsController, ChannelsController, OffersController, EarningsController, TelegramWebhookController, PayoutsController, StripeWebhookController, ReconciliationController],
+  controllers: [AccountsController, ChannelsController, OffersController, EarningsController, TelegramWebhookController, PayoutsController, StripeWebhookController, ReconciliationController, ReviewController],
 })
 export class ChannelApiModule {}

@@ -11,7 +11,18 @@ export type PlacementStatus =
   | 'failed'
   | 'needs_review';
 
-export type PlacementAction = 'accept' | 'reject' | 'expire' | 'cancel' | 'publish' | 'publish_failed' | 'complete' | 'fail' | 'flag';
+export type PlacementAction =
+  | 'accept'
+  | 'reject'
+  | 'expire'
+  | 'cancel'
+  | 'publish'
+  | 'publish_failed'
+  | 'complete'
+  | 'fail'
+  | 'flag'
+  | 'resolve_delivered'
+  | 'resolve_undelivered';
 
 /** What each transition does with the escrow. */
 export type EscrowEffect = 'none' | 'refund' | 'release';
@@ -33,6 +44,9 @@ export const PLACEMENT_TRANSITIONS: Record<PlacementAction, Transition> = {
   complete: { from: ['published'], to: 'completed', escrow: 'release' },
   fail: { from: ['published'], to: 'failed', escrow: 'refund' },
   flag: { from: ['scheduled', 'published'], to: 'needs_review', escrow: 'none' },
+  // an operator looked at the channel: the post ran as agreed (pay the owner) or it did not (refund)
+  resolve_delivered: { from: ['needs_review'], to: 'completed', escrow: 'release' },
+  resolve_undelivered: { from: ['needs_review'], to: 'failed', escrow: 'refund' },
 };
 
 export const TERMINAL_STATUSES: readonly PlacementStatus[] = ['completed', 'rejected', 'expired', 'cancelled', 'failed'];

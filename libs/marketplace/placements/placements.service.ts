@@ -155,6 +155,29 @@ export class PlacementsService {
     });
   }
 
+  /** An operator's decision on a placement in needs_review, after looking at the channel. */
+  async resolveReview(placementId: string, outcome: 'delivered' | 'undelivered', reason: string, operatorId: string): Promise<PlacementEntity> {
+    return withTransaction(this.dataSource, async (tx) => {
+      const placement = await tx.findOne(PlacementEntity, { where: { id: placementId }, lock: { mode: 'pessimistic_write' } });
+      if (!placement) throw notFound('placement');
+      return this.transitions.apply(tx, placement, {
+        action: outcome === 'delivered' ? 'resolve_delivered' : 'resolve_undelivered',
+        actor: `operator:${operatorId}`,
+        reason,
+      });
+    });
+  }
+
+  listForReview(): Promise<PlacementEntity[]> {
+    return this.dataSource.manager.find(PlacementEntity, { where: { status: 'needs_review' }, order: { updatedAt: 'ASC' }, take: 200 });
+  }
+
+  async getAny(placementId: string): Promise<PlacementView> {
+    const placement = await this.dataSource.manager.findOneBy(PlacementEntity, { id: placementId });
+    if (!placement) throw notFound('placement');
+    return this.view(placement);
+  }
+
   async getForAdvertiser(advertiserId: string, placementId: string): Promise<PlacementView> {
     const placement = await this.dataSource.manager.findOneBy(PlacementEntity, { id: placementId, advertiserId });
     if (!placement) throw notFound('placement');
