@@ -1,0 +1,146 @@
+import { randomUUID } from 'node:crypto';
+import { Pool } from 'pg';
+import { baseEnv, expectStatus, freePort, freshDatabase, json, log, pgClient, prng, startNode, waitForHttp } from './lib/common';
+import { LoadResult, fixedRate, fmt, httpLoad, serverMeanMs } from './lib/load';
+import { ChannelSeed, insertChannels, seedAdvertisers, seedOwners } from './lib/seed';
+
+export interface CatalogFigures {
+  channels: number;
+  seedSeconds: number;
+  runs: LoadResult[];
+  explain: { search: string; recommendations: string };
+  topicShare: Record<string, number>;
+}
+
+const CHANNELS = Number(process.env.BENCH_CHANNELS ?? 100_000);
+const RATE = 200;
+const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 10);
+
+/** Rough shares of Telegram channel topics (catalogs like TGStat): news, crypto and entertainment lead. */
+const TOPIC_WEIGHTS: Record<string, number> = {
+  news_politics: 12, crypto: 10, entertainment: 8, humor: 8, education: 6, technology: 6, finance: 6, business: 5, lifestyle: 5,
+  music: 4, movies_tv: 4, sports: 4, gaming: 3, health_fitness: 3, food_cooking: 3, travel: 3, fashion_beauty: 3, career: 2,
+  marketing: 2, science: 2, family_parenting: 2, auto: 2, real_estate: 1.5, religion: 1.5, other: 2,
+};
+const LANGUAGE_WEIGHTS: Record<string, number> = { ru: 30, en: 18, uk: 8, fa: 7, uz: 6, ar: 5, es: 5, hi: 4, pt: 4, id: 3, tr: 3, it: 2, de: 2, kk: 1, fr: 2 };
+const TOPICS = Object.keys(TOPIC_WEIGHTS);
+
+function picker(weights: Record<string, number>, random: () => number): () => string {
+  const entries = Object.entries(weights);
+  const total = entries.reduce((sum, [, weight]) => sum + weight, 0);
+  return () => {
+    let roll = random() * total;
+    for (const [key, weight] of entries) if ((roll -= weight) < 0) return key;
+    return entries[entries.length - 1][0];
+  };
+}
+
+/** 100k channels shaped like a real catalog: a main topic and a few secondary ones, log-normal audiences, prices by CPM. */
+export function catalogChannels(ownerIds: string[], count: number): ChannelSeed[] {
+  const random = prng(42);
+  const topic = picker(TOPIC_WEIGHTS, random);
+  const language = picker(LANGUAGE_WEIGHTS, random);
+  const gaussian = (): number => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
+  return Array.from({ length: count }, (_, i) => {
+    const scores = new Map<string, number>();
+    scores.set(topic(), 0.45 + random() * 0.4);
+    const secondary = Math.floor(random() * 4);
+    let left = 1 - [...scores.values()][0];
+    for (let k = 0; k < secondary && left > 0.05; k++) {
+      const share = left * (0.3 + random() * 0.5);
+      const id = topic();
+      scores.set(id, (scores.get(id) ?? 0) + share);
+      left -= share;
+    }
+    const topics = [...scores].map(([id, score]) => ({ topic: id, score: Math.round(score * 1000) / 1000 })).sort((a, b) => b.score - a.score);
+    const unsafe = random() < 0.03 ? [{ category: random() < 0.6 ? 'gambling' : 'adult', score: 0.2 + random() * 0.5 }] : [];
+    const lang = language();
+    const subscribers = Math.round(Math.min(5_000_000, Math.max(100, Math.exp(8.5 + 1.6 * gaussian()))));
+    const cpmMinor = 100 + Math.floor(random() * 900); // $1-$10 per thousand
+    const price = Math.max(500, Math.round((subscribers / 1000) * cpmMinor));
+    const evidence = topics.slice(0, 2).map((entry) => ({ postId: randomUUID(), weight: 0.5, topics: [entry], brandSafety: [] }));
+    return {
+      ownerId: ownerIds[i % ownerIds.length],
+      chatId: String(-1008000000000 - i),
+      username: `bench_cat_${i}`,
+      title: `${topics[0].topic.replace('_', ' ')} channel ${i}`,
+      language: lang,
+      subscribers,
+      topicProfile: { language: lang, topics, brandSafety: unsafe, postCount: 20 + Math.floor(random() * 200), evidence, computedAt: new Date().toISOString() },
+      topicIds: topics.filter((entry) => entry.score >= 0.15).map((entry) => entry.topic),
+      prices: { '1/24': price, '2/48': Math.round(price * 1.6), '3/72': Math.round(price * 2.1), '7d': Math.round(price * 4) },
+    };
+  });
+}
+
+/** The SQL the two services run (copied from catalog.service.ts and recommendations.service.ts). */
+const SEARCH_SQL = `SELECT c.id, c.title, c.username, c.language, c.subscribers, c.topic_profile,
+    COALESCE((SELECT json_agg(json_build_object('format', p.format, 'priceMinor', p.price_minor, 'currency', p.currency) ORDER BY p.format)
+                FROM channel_prices p WHERE p.channel_id = c.id), '[]') AS pricing
+   FROM channels c WHERE c.status = 'verified' AND c.topic_ids @> ARRAY[$1]::text[]
+  ORDER BY c.subscribers DESC, c.id DESC LIMIT 21`;
+const RECOMMEND_SQL = `SELECT c.id, c.title, c.username, c.language, c.subscribers, c.topic_profile,
+    COALESCE((SELECT json_agg(json_build_object('format', p.format, 'priceMinor', p.price_minor, 'currency', p.currency) ORDER BY p.format)
+                FROM channel_prices p WHERE p.channel_id = c.id), '[]') AS pricing
+   FROM channels c WHERE c.status = 'verified' AND c.topic_ids && $1::text[]
+  ORDER BY c.subscribers DESC, c.id LIMIT 500`;
+
+export async function benchCatalog(): Promise<CatalogFigures> {
+  const database = await freshDatabase('catalog');
+  const db = await pgClient(database.url);
+  const port = freePort();
+  const api = startNode('advertiser-api', 'apps/advertiser-api/src/main.js', baseEnv(database.url, { ADVERTISER_API_PORT: String(port) }));
+  const sqlPool = new Pool({ connectionString: database.url, max: 10 });
+  try {
+    const apiUrl = `http://127.0.0.1:${port}`;
+    await waitForHttp(`${apiUrl}/health`);
+    log(`catalog: seeding ${CHANNELS.toLocaleString('en')} verified channels with profiles and 4 prices each (multi-row INSERT)`);
+    const seedStarted = Date.now();
+    const owners = await seedOwners(db, 2000);
+    const seeds = catalogChannels(owners, CHANNELS);
+    await insertChannels(db, seeds);
+    await db.query('VACUUM ANALYZE channels');
+    await db.query('VACUUM ANALYZE channel_prices');
+    const seedSeconds = (Date.now() - seedStarted) / 1000;
+    log(`catalog: seeded in ${fmt(seedSeconds)} s`);
+    const topicShare: Record<string, number> = {};
+    for (const seed of seeds) for (const id of seed.topicIds) topicShare[id] = (topicShare[id] ?? 0) + 1;
+
+    const campaignTopics = ['crypto', 'finance'];
+    const [advertiser] = await seedAdvertisers(apiUrl, 1, 100_000, campaignTopics);
+    const headers = { authorization: `Bearer ${advertiser.apiKey}` };
+    await expectStatus('recommendations', json(`${apiUrl}/v1/campaigns/${advertiser.campaignId}/recommendations`, { headers }), 200);
+
+    const explain = {
+      search: (await db.query(`EXPLAIN (ANALYZE, BUFFERS) ${SEARCH_SQL.replace('$1', `'crypto'`)}`)).rows.map((row) => row['QUERY PLAN']).join('\n'),
+      recommendations: (await db.query(`EXPLAIN (ANALYZE, BUFFERS) ${RECOMMEND_SQL.replace('$1', `'{crypto,finance}'`)}`)).rows.map((row) => row['QUERY PLAN']).join('\n'),
+    };
+
+    let i = 0;
+    const nextTopic = (): string => TOPICS[i++ % TOPICS.length];
+    const runs: LoadResult[] = [];
+    const http = (label: string, path: () => string) =>
+      httpLoad({ label, url: apiUrl, rate: RATE, connections: 50, durationS: DURATION_S, next: () => ({ path: path(), headers }), okStatus: 200 });
+    // warm both paths
+    await http('warm', () => `/v1/channels?topic=${nextTopic()}`);
+    const plan: [string, () => Promise<LoadResult>][] = [
+      [`SQL: catalog query, topic filter @ ${RATE}/s`, () => fixedRate(`SQL: catalog query, topic filter @ ${RATE}/s`, RATE, DURATION_S, () => sqlPool.query(SEARCH_SQL, [nextTopic()]))],
+      [`GET /v1/channels?topic= @ ${RATE}/s`, () => http(`GET /v1/channels?topic= @ ${RATE}/s`, () => `/v1/channels?topic=${nextTopic()}`)],
+      [`SQL: recommendation candidates @ ${RATE}/s`, () => fixedRate(`SQL: recommendation candidates @ ${RATE}/s`, RATE, DURATION_S, () => sqlPool.query(RECOMMEND_SQL, [campaignTopics]))],
+      [`GET /v1/campaigns/:id/recommendations @ ${RATE}/s`, () => http(`GET /v1/campaigns/:id/recommendations @ ${RATE}/s`, () => `/v1/campaigns/${advertiser.campaignId}/recommendations`)],
+    ];
+    for (const [label, run] of plan) {
+      log(`catalog: ${label} for ${DURATION_S} s`);
+      const result = await run();
+      log(`  ${fmt(result.okPerSecond, 0)} ok/s, p50 ${fmt(result.p50)} ms, p99 ${fmt(result.p99)} ms, non-200/dropped ${result.bad}, errors ${result.errors}`);
+      runs.push(result);
+      if (label.startsWith('GET')) log(`  server-side mean per route so far: ${JSON.stringify(await serverMeanMs(apiUrl))}`);
+    }
+    return { channels: CHANNELS, seedSeconds, runs, explain, topicShare };
+  } finally {
+    await api.stop();
+    await sqlPool.end();
+    await db.end();
+    await database.drop();
+  }
+}

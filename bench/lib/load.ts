@@ -1,0 +1,163 @@
+/* eslint-disable @typescript-eslint/no-explicit-any */
+// autocannon ships no types; only the few fields used here are read.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const autocannon: any = require('autocannon');
+
+export interface LoadResult {
+  label: string;
+  /** requests per second that got the expected status */
+  okPerSecond: number;
+  total: number;
+  ok: number;
+  bad: number;
+  errors: number;
+  p50: number;
+  p99: number;
+  max: number;
+  durationS: number;
+  offeredRate: number | null;
+}
+
+export function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[index];
+}
+
+export interface HttpLoad {
+  label: string;
+  url: string;
+  /** requests per second for the whole run; omit for as fast as `connections` allow */
+  rate?: number;
+  connections: number;
+  durationS: number;
+  method?: 'GET' | 'POST';
+  /** per request: path, headers and body */
+  next: () => { path: string; headers?: Record<string, string>; body?: string };
+  okStatus: number;
+}
+
+/** One autocannon run; latency from send to last byte, as autocannon measures it. */
+export function httpLoad(options: HttpLoad): Promise<LoadResult> {
+  return new Promise((resolve, reject) => {
+    const latencies: number[] = [];
+    let ok = 0;
+    let bad = 0;
+    const badSamples: string[] = [];
+    const instance = autocannon(
+      {
+        url: options.url,
+        connections: options.connections,
+        duration: options.durationS,
+        ...(options.rate ? { overallRate: options.rate } : {}),
+        requests: [
+          {
+            method: options.method ?? 'GET',
+            setupRequest: (request: any) => {
+              const next = options.next();
+              return { ...request, path: next.path, headers: { ...request.headers, ...next.headers }, body: next.body };
+            },
+          },
+        ],
+      },
+      (error: Error | null, result: any) => {
+        if (error) return reject(error);
+        if (badSamples.length > 0) process.stdout.write(`  ${options.label}: unexpected responses, e.g. ${badSamples.join(' | ')}\n`);
+        const sorted = latencies.sort((a, b) => a - b);
+        resolve({
+          label: options.label,
+          okPerSecond: ok / result.duration,
+          total: ok + bad,
+          ok,
+          bad,
+          errors: result.errors + result.timeouts,
+          p50: percentile(sorted, 50),
+          p99: percentile(sorted, 99),
+          max: sorted[sorted.length - 1] ?? NaN,
+          durationS: result.duration,
+          offeredRate: options.rate ?? null,
+        });
+      },
+    );
+    instance.on('response', (_client: unknown, statusCode: number, _bytes: number, responseTime: number) => {
+      latencies.push(responseTime);
+      if (statusCode === options.okStatus) ok++;
+      else {
+        bad++;
+        if (badSamples.length < 3) badSamples.push(String(statusCode));
+      }
+    });
+  });
+}
+
+/**
+ * Calls `work` at a fixed arrival rate (open loop: a slow call does not hold back the next one),
+ * with at most `maxInFlight` outstanding; latency from the call to its settling.
+ */
+export async function fixedRate(label: string, rate: number, durationS: number, work: (i: number) => Promise<unknown>, maxInFlight = 256): Promise<LoadResult> {
+  const latencies: number[] = [];
+  let ok = 0;
+  let errors = 0;
+  let inFlight = 0;
+  let dropped = 0;
+  const total = Math.round(rate * durationS);
+  const started = performance.now();
+  const pending: Promise<void>[] = [];
+  for (let i = 0; i < total; i++) {
+    const due = started + (i * 1000) / rate;
+    const wait = due - performance.now();
+    if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
+    if (inFlight >= maxInFlight) {
+      dropped++;
+      continue;
+    }
+    inFlight++;
+    const t0 = performance.now();
+    pending.push(
+      work(i).then(
+        () => {
+          latencies.push(performance.now() - t0);
+          ok++;
+          inFlight--;
+        },
+        (error) => {
+          if (errors++ === 0) process.stdout.write(`  ${label}: ${String(error)}\n`);
+          inFlight--;
+        },
+      ),
+    );
+  }
+  await Promise.all(pending);
+  const elapsed = (performance.now() - started) / 1000;
+  const sorted = latencies.sort((a, b) => a - b);
+  return {
+    label,
+    okPerSecond: ok / elapsed,
+    total,
+    ok,
+    bad: dropped,
+    errors,
+    p50: percentile(sorted, 50),
+    p99: percentile(sorted, 99),
+    max: sorted[sorted.length - 1] ?? NaN,
+    durationS: elapsed,
+    offeredRate: rate,
+  };
+}
+
+export const fmt = (value: number, digits = 1): string => (Number.isFinite(value) ? value.toFixed(digits) : '-');
+
+/** Server-side mean time per route from the API's own Prometheus histogram (sum / count), in ms. */
+export async function serverMeanMs(apiUrl: string): Promise<Record<string, { count: number; meanMs: number }>> {
+  const text = await (await fetch(`${apiUrl}/metrics`)).text();
+  const sums = new Map<string, number>();
+  const counts = new Map<string, number>();
+  for (const match of text.matchAll(/^http_request_duration_seconds_(sum|count)\{([^}]*)\} ([0-9.e+-]+)/gm)) {
+    const route = /route="([^"]*)"/.exec(match[2])?.[1] ?? '?';
+    const method = /method="([^"]*)"/.exec(match[2])?.[1] ?? '?';
+    const key = `${method} ${route}`;
+    const target = match[1] === 'sum' ? sums : counts;
+    target.set(key, (target.get(key) ?? 0) + Number(match[3]));
+  }
+  return Object.fromEntries([...counts].map(([key, count]) => [key, { count, meanMs: ((sums.get(key) ?? 0) / count) * 1000 }]));
+}
