@@ -1,5 +1,5 @@
 import { advertiserApi, channelApi, CURRENCY, PRICE_MINOR, sandboxControl, telegramControl } from './config';
-import { HttpError } from './http';
+import { DemoError, HttpError } from './http';
 import { money, say, step } from './narrate';
 import type { DemoChannel, Party } from './types';
 import { waitFor } from './wait';
@@ -20,55 +20,81 @@ export async function signUp(kind: 'advertiser' | 'owner', name: string): Promis
   return { name, apiKey: body.apiKey };
 }
 
+/** Chat ids an earlier `npm run dev` session already verified can come back after a restart: retry this often. */
+const MAX_CHANNEL_ATTEMPTS = 100;
+
+interface SandboxChannel {
+  id: number;
+  creatorId: number;
+  username: string;
+}
+
+async function createSandboxChannel(botId: number, attempt: number): Promise<SandboxChannel> {
+  const username = attempt === 0 ? `crypto_daily_${stamp}` : `crypto_daily_${stamp}_${attempt}`;
+  const channel = await telegramControl().post<{ id: number; creatorId: number }>('/channels', {
+    title: 'Crypto Daily',
+    username,
+    description: 'Crypto news, every morning.',
+    memberCount: 12_400,
+  });
+  await telegramControl().put(`/channels/${channel.id}/admins/${botId}`, { canPostMessages: true, canEditMessages: true, canDeleteMessages: true });
+  return { id: channel.id, creatorId: channel.creatorId, username };
+}
+
+const errorCode = (error: unknown): string | undefined =>
+  error instanceof HttpError ? (error.body as { error?: { code?: string } } | undefined)?.error?.code : undefined;
+
 /**
  * The owner's side of onboarding, done the way a person would: a channel in (sandbox) Telegram,
  * the platform bot made an admin that may post, the channel registered, the code put in the
  * channel description, verification, pricing.
  */
 export async function onboardChannel(owner: Party): Promise<DemoChannel> {
-  const telegram = telegramControl();
   const platform = await sandboxControl().get<{ botId: number }>('/platform');
-  const username = `crypto_daily_${stamp}`;
+  const api = channelApi(owner.apiKey);
 
   step('The owner has a Telegram channel and makes the Placard bot an admin that can post');
-  const channel = await telegram.post<{ id: number; creatorId: number; title: string }>('/channels', {
-    title: 'Crypto Daily',
-    username,
-    description: 'Crypto news, every morning.',
-    memberCount: 12_400,
-  });
-  await telegram.put(`/channels/${channel.id}/admins/${platform.botId}`, { canPostMessages: true, canEditMessages: true, canDeleteMessages: true });
-  say(`sandbox channel @${username} (chat ${channel.id}, 12,400 subscribers); bot ${platform.botId} is an admin with can_post_messages`);
+  for (let attempt = 0; attempt < MAX_CHANNEL_ATTEMPTS; attempt++) {
+    const channel = await createSandboxChannel(platform.botId, attempt);
+    if (attempt === 0) {
+      say(`sandbox channel @${channel.username} (chat ${channel.id}, 12,400 subscribers); bot ${platform.botId} is an admin with can_post_messages`);
+      step(`The owner registers @${channel.username} with Placard`);
+    }
+    const registered = await api.post<{ id: string; status: string; verificationCode: string; instructions: string }>('/v1/channels', {
+      platform: 'telegram',
+      handle: `@${channel.username}`,
+    });
+    if (attempt === 0) {
+      say(`channel ${registered.id}: status ${registered.status}, verification code ${registered.verificationCode}`);
+      say(`instructions: ${registered.instructions}`);
+      try {
+        await api.post(`/v1/channels/${registered.id}/verify`);
+        say('(unexpected: verified before the code was in the description)');
+      } catch (error) {
+        if (errorCode(error) === undefined || (error as HttpError).status !== 409) throw error;
+        say(`verifying too early is refused: 409 ${errorCode(error)}`);
+      }
+      step('The owner puts the code in the channel description and verifies');
+    }
+    await telegramControl().patch(`/channels/${channel.id}`, { description: `Crypto news, every morning. ${registered.verificationCode}` });
+    let verified: { status: string; title: string; username: string; subscribers: number };
+    try {
+      verified = await api.post(`/v1/channels/${registered.id}/verify`);
+    } catch (error) {
+      if (errorCode(error) !== 'channel_taken') throw error;
+      // the sandbox numbers chats from the same start on every `npm run dev`, the database keeps earlier runs' channels
+      if (attempt === 0) say(`chat ${channel.id} was verified in an earlier \`npm run dev\` session (the sandbox restarted and reuses chat ids); trying new sandbox channels`);
+      continue;
+    }
+    if (attempt > 0) say(`using sandbox channel @${channel.username} (chat ${channel.id}) instead`);
+    say(`status ${verified.status}; read from Telegram: title "${verified.title}", @${verified.username}, ${verified.subscribers} subscribers`);
 
-  step('The owner registers @' + username + ' with Placard');
-  const registered = await channelApi(owner.apiKey).post<{ id: string; status: string; verificationCode: string; instructions: string }>('/v1/channels', {
-    platform: 'telegram',
-    handle: `@${username}`,
-  });
-  say(`channel ${registered.id}: status ${registered.status}, verification code ${registered.verificationCode}`);
-  say(`instructions: ${registered.instructions}`);
-
-  try {
-    await channelApi(owner.apiKey).post(`/v1/channels/${registered.id}/verify`);
-    say('(unexpected: verified before the code was in the description)');
-  } catch (error) {
-    if (!(error instanceof HttpError) || error.status !== 409) throw error;
-    const code = (error.body as { error?: { code?: string } }).error?.code;
-    say(`verifying too early is refused: 409 ${code}`);
+    const formats = ['1/24', '2/48', '3/72', '7d'].map((format, index) => ({ format, priceMinor: PRICE_MINOR * (index + 1), currency: CURRENCY }));
+    await api.put(`/v1/channels/${registered.id}/pricing`, { formats });
+    say(`pricing: ${formats.map((entry) => `${entry.format} ${money(entry.priceMinor, CURRENCY)}`).join(', ')}`);
+    return { id: registered.id, chatId: channel.id, username: channel.username, adminUserId: channel.creatorId };
   }
-
-  step('The owner puts the code in the channel description and verifies');
-  await telegram.patch(`/channels/${channel.id}`, { description: `Crypto news, every morning. ${registered.verificationCode}` });
-  const verified = await channelApi(owner.apiKey).post<{ status: string; title: string; username: string; subscribers: number }>(
-    `/v1/channels/${registered.id}/verify`,
-  );
-  say(`status ${verified.status}; read from Telegram: title "${verified.title}", @${verified.username}, ${verified.subscribers} subscribers`);
-
-  const formats = ['1/24', '2/48', '3/72', '7d'].map((format, index) => ({ format, priceMinor: PRICE_MINOR * (index + 1), currency: CURRENCY }));
-  await channelApi(owner.apiKey).put(`/v1/channels/${registered.id}/pricing`, { formats });
-  say(`pricing: ${formats.map((entry) => `${entry.format} ${money(entry.priceMinor, CURRENCY)}`).join(', ')}`);
-
-  return { id: registered.id, chatId: channel.id, username, adminUserId: channel.creatorId };
+  throw new DemoError(`every sandbox chat id the demo tried was already taken in the database (${MAX_CHANNEL_ATTEMPTS} attempts)`);
 }
 
 /** The channel's human admin posts as usual; the bot receives the posts and Placard profiles the channel. */
