@@ -8,6 +8,7 @@ if (require.main === module) {
   const port = Number(process.env.SANDBOX_PORT ?? 3004);
   startSandbox({
     port,
+    host: process.env.SANDBOX_HOST ?? '127.0.0.1',
     stripe: process.env.SANDBOX_STRIPE_WEBHOOK_URL
       ? { webhookUrl: process.env.SANDBOX_STRIPE_WEBHOOK_URL, webhookSecret: process.env.STRIPE_WEBHOOK_SECRET }
       : undefined,

@@ -33,8 +33,10 @@ export class UpdatesPoller {
     return `${queuePrefix()}:telegram:poller-lock`;
   }
 
+  /** per bot: another bot's updates have other ids (the bot id is the token's first part) */
   private get offsetKey(): string {
-    return `${queuePrefix()}:telegram:offset`;
+    const botId = (this.config.telegram.botToken ?? '').split(':')[0];
+    return `${queuePrefix()}:telegram:offset:${botId}`;
   }
 
   start(): void {
@@ -45,7 +47,8 @@ export class UpdatesPoller {
 
   async stop(): Promise<void> {
     this.running = false;
-    await this.loop;
+    // a long poll in flight may take its full timeout to return; stop without waiting for it
+    await Promise.race([this.loop, sleep(1000)]);
     // release the lock only if it is still ours
     await this.redis.eval(`if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end return 0`, 1, this.lockKey, this.token);
   }

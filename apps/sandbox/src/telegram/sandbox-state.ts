@@ -7,9 +7,14 @@ import { messageObject, userObject } from './wire-objects';
 
 const FIRST_USER_ID = 100_000_001;
 const FIRST_BOT_ID = 7_000_000_001;
-/** channel ids are -100 followed by the channel's own id, as the Bot API shows them */
-const FIRST_CHANNEL_NUMBER = 1_000_000_001;
-const FIRST_UPDATE_ID = 500_000_001;
+/**
+ * Channel ids are -100 followed by the channel's own id, as the Bot API shows them. Like Telegram's,
+ * they and update ids never repeat across sandbox restarts: a database or an updates offset kept
+ * from an earlier `npm run dev` must not meet the same ids again for other chats.
+ */
+const startedAt = (): number => Math.floor(Date.now() / 1000);
+const firstChannelNumber = (): number => 1_000_000_001 + (startedAt() % 8_000_000) * 1000;
+const firstUpdateId = (): number => startedAt() * 1000 + 1;
 
 /** Everything the sandbox knows, and the lookups and rules that Bot API methods share. */
 export class SandboxState {
@@ -20,7 +25,7 @@ export class SandboxState {
   readonly files = new Map<string, PhotoSize[]>();
   private nextUserId = FIRST_USER_ID;
   private nextBotId = FIRST_BOT_ID;
-  private nextChannelNumber = FIRST_CHANNEL_NUMBER;
+  private nextChannelNumber = firstChannelNumber();
 
   constructor(private readonly delivery: UpdateDelivery) {}
 
@@ -32,7 +37,7 @@ export class SandboxState {
     this.files.clear();
     this.nextUserId = FIRST_USER_ID;
     this.nextBotId = FIRST_BOT_ID;
-    this.nextChannelNumber = FIRST_CHANNEL_NUMBER;
+    this.nextChannelNumber = firstChannelNumber();
   }
 
   addUser(firstName: string, lastName?: string, username?: string): SandboxUser {
@@ -45,7 +50,7 @@ export class SandboxState {
     const id = this.nextBotId++;
     // the shape of real tokens: "<bot id>:<35 characters>"
     const token = `${id}:${randomBytes(27).toString('base64url').slice(0, 35)}`;
-    const bot: SandboxBot = { id, isBot: true, firstName, username, token, updates: emptyUpdateQueue(FIRST_UPDATE_ID) };
+    const bot: SandboxBot = { id, isBot: true, firstName, username, token, updates: emptyUpdateQueue(firstUpdateId()) };
     this.bots.set(id, bot);
     this.botsByToken.set(token, bot);
     return bot;
