@@ -10,6 +10,8 @@ export interface CatalogFigures {
   runs: LoadResult[];
   explain: { search: string; recommendations: string };
   topicShare: Record<string, number>;
+  /** mean ms per request, one at a time */
+  sequential: Record<string, number>;
 }
 
 const CHANNELS = Number(process.env.BENCH_CHANNELS ?? 100_000);
@@ -116,6 +118,22 @@ export async function benchCatalog(): Promise<CatalogFigures> {
       recommendations: (await db.query(`EXPLAIN (ANALYZE, BUFFERS) ${RECOMMEND_SQL.replace('$1', `'{crypto,finance}'`)}`)).rows.map((row) => row['QUERY PLAN']).join('\n'),
     };
 
+    // sequential latency with nothing else running (second pass of each counts): where does the time go?
+    const sequential: Record<string, number> = {};
+    const probes: Record<string, (k: number) => Promise<unknown>> = {
+      'catalog search, SQL': (k) => sqlPool.query(SEARCH_SQL, [TOPICS[k % TOPICS.length]]),
+      'catalog search, API': (k) => json(`${apiUrl}/v1/channels?topic=${TOPICS[k % TOPICS.length]}`, { headers }),
+      'recommendation candidates, SQL': () => sqlPool.query(RECOMMEND_SQL, [campaignTopics]),
+      'recommendations, API': () => json(`${apiUrl}/v1/campaigns/${advertiser.campaignId}/recommendations`, { headers }),
+    };
+    for (let pass = 0; pass < 2; pass++) {
+      for (const [what, probe] of Object.entries(probes)) {
+        const t = performance.now();
+        for (let k = 0; k < 25; k++) await probe(k);
+        sequential[what] = (performance.now() - t) / 25;
+      }
+    }
+    log(`catalog: sequential ms per request ${JSON.stringify(Object.fromEntries(Object.entries(sequential).map(([k, v]) => [k, Number(v.toFixed(2))])))}`);
     let i = 0;
     const nextTopic = (): string => TOPICS[i++ % TOPICS.length];
     const runs: LoadResult[] = [];
@@ -136,7 +154,7 @@ export async function benchCatalog(): Promise<CatalogFigures> {
       runs.push(result);
       if (label.startsWith('GET')) log(`  server-side mean per route so far: ${JSON.stringify(await serverMeanMs(apiUrl))}`);
     }
-    return { channels: CHANNELS, seedSeconds, runs, explain, topicShare };
+    return { channels: CHANNELS, seedSeconds, runs, explain, topicShare, sequential };
   } finally {
     await api.stop();
     await sqlPool.end();
