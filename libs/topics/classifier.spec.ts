@@ -31,6 +31,15 @@ describe('trainClassifier', () => {
     );
   });
 
+  it('keeps prefix features through the model file (the default) and offers both naive Bayes flavours', () => {
+    const model = trainClassifier(corpus);
+    expect(model.features.prefixLength).toBe(4);
+    const restored = deserializeClassifier(serializeClassifier(model)).model;
+    expect(restored.features).toEqual(model.features);
+    expect(predict(restored, 'footballers scored goals').label).toBe('sports');
+    expect(predict(trainClassifier(corpus, { nbVariant: 'multinomial' }), 'recipes with garlic').label).toBe('food');
+  });
+
   it('gives a probability distribution', () => {
     const { probabilities } = predict(trainClassifier(corpus), 'anything at all');
     expect(probabilities.reduce((sum, p) => sum + p, 0)).toBeCloseTo(1, 10);

@@ -18,6 +18,13 @@ export interface FeatureConfig {
   wordNgrams: number;
   /** Relative weight of the word features against the character features. */
   wordWeight: number;
+  /**
+   * Length of the word-prefix features (0 or absent = none): the first N characters of each word, a
+   * cheap stemmer for inflected languages (политика/политики/политике → "поли"). Own L2-normalised
+   * group, weighted by `prefixWeight`.
+   */
+  prefixLength?: number;
+  prefixWeight?: number;
 }
 
 export const DEFAULT_FEATURE_CONFIG: FeatureConfig = {
@@ -37,6 +44,7 @@ const SEED_WORD = 0x9e3779b1;
 const SEED_BIGRAM = 0x85ebca77;
 const SEED_CHAR = 0xc2b2ae3d;
 const SEED_SPECIAL = 0x27d4eb2f;
+const SEED_PREFIX = 0x165667b1;
 // Scripts written without spaces: their "words" are whole phrases, so they get single characters too.
 const UNSPACED_SCRIPT = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Thai}]/u;
 
@@ -67,6 +75,8 @@ export function extractFeatures(text: string, config: FeatureConfig): SparseVect
   const mask = (1 << config.hashBits) - 1;
   const charCounts = new Map<number, number>();
   const wordCounts = new Map<number, number>();
+  const prefixCounts = new Map<number, number>();
+  const prefixLength = config.prefixLength ?? 0;
   const tokens = tokenize(text);
   let previous: string | null = null;
   for (const token of tokens) {
@@ -83,7 +93,11 @@ export function extractFeatures(text: string, config: FeatureConfig): SparseVect
     }
     previous = word;
     const marked = `\u0002${word}\u0003`;
-    const minLength = UNSPACED_SCRIPT.test(word) ? 1 : config.charMin;
+    const unspaced = UNSPACED_SCRIPT.test(word);
+    if (prefixLength > 0 && !unspaced) {
+      add(prefixCounts, hashString(word.length > prefixLength ? word.slice(0, prefixLength) : word, SEED_PREFIX) & mask, 1);
+    }
+    const minLength = unspaced ? 1 : config.charMin;
     for (let length = minLength; length <= config.charMax; length++) {
       for (let start = 0; start + length <= marked.length; start++) {
         const gram = marked.substring(start, start + length);
@@ -92,10 +106,16 @@ export function extractFeatures(text: string, config: FeatureConfig): SparseVect
       }
     }
   }
-  return combine(charCounts, wordCounts, config.wordWeight);
+  return combine(charCounts, wordCounts, config.wordWeight, prefixCounts, config.prefixWeight ?? 0);
 }
 
-function combine(charCounts: Map<number, number>, wordCounts: Map<number, number>, wordWeight: number): SparseVector {
+function combine(
+  charCounts: Map<number, number>,
+  wordCounts: Map<number, number>,
+  wordWeight: number,
+  prefixCounts: Map<number, number>,
+  prefixWeight: number,
+): SparseVector {
   const merged = new Map<number, number>();
   let charNorm = 0;
   for (const count of charCounts.values()) charNorm += (1 + Math.log(count)) ** 2;
@@ -105,6 +125,12 @@ function combine(charCounts: Map<number, number>, wordCounts: Map<number, number
   wordNorm = wordNorm > 0 ? wordWeight / Math.sqrt(wordNorm) : 0;
   for (const [bucket, count] of charCounts) add(merged, bucket, (1 + Math.log(count)) * charNorm);
   for (const [bucket, count] of wordCounts) add(merged, bucket, (1 + Math.log(count)) * wordNorm);
+  if (prefixCounts.size > 0 && prefixWeight > 0) {
+    let prefixNorm = 0;
+    for (const count of prefixCounts.values()) prefixNorm += (1 + Math.log(count)) ** 2;
+    prefixNorm = prefixWeight / Math.sqrt(prefixNorm);
+    for (const [bucket, count] of prefixCounts) add(merged, bucket, (1 + Math.log(count)) * prefixNorm);
+  }
   const indices = Int32Array.from([...merged.keys()].sort((a, b) => a - b));
   const values = new Float32Array(indices.length);
   let norm = 0;

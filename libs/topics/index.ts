@@ -26,6 +26,7 @@ export {
 export { DEFAULT_FEATURE_CONFIG, extractFeatures, type FeatureConfig, type SparseVector } from './features';
 export {
   DEFAULT_TRAIN_OPTIONS,
+  DEFAULT_FEATURES,
   trainClassifier,
   predict,
   type LinearClassifier,

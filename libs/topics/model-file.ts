@@ -39,6 +39,8 @@ export function encodeClassifier(model: LinearClassifier, metadata: Record<strin
       charMax: model.features.charMax,
       wordNgrams: model.features.wordNgrams,
       wordWeight: model.features.wordWeight,
+      // Written only when used, so models without prefix features keep their exact bytes.
+      ...(model.features.prefixLength ? { prefixLength: model.features.prefixLength, prefixWeight: model.features.prefixWeight ?? 0 } : {}),
     },
     bias: Array.from(model.bias),
     rows,

@@ -33,6 +33,8 @@ export const SHIPPED_TRAIN_OPTIONS: Partial<TrainOptions> = {
   features: { ...DEFAULT_FEATURE_CONFIG, hashBits: 18, wordWeight: 1.5 },
   lrWeight: 2,
   nbWeight: 0.3,
+  nbVariant: 'multinomial',
+  nbAlpha: 0.013,
   l2: 3e-5,
   epochs: 40,
   seed: 20240601,

@@ -4,7 +4,10 @@
  *
  *   npx tsx scripts/topics/eval-sib200.ts [--data ../shared/datasets/sib-200]
  *
- * The same code path as `topics eval` (trainClassifier with its defaults, predictLabel).
+ * The same code path as `topics eval` (trainClassifier with its defaults, predictLabel). For the five
+ * target languages it also trains on the language's train split pooled with the train splits of a few
+ * related languages (what `topics eval --train own.tsv,related1.tsv,…` does; chosen by cross-validation
+ * in scripts/topics/cv-lab.ts: pooled at equal weight beat weights 0.3).
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -35,17 +38,31 @@ function evaluate(model: ReturnType<typeof trainClassifier>, tests: LabelledText
   return { accuracy: scores.accuracy, macroF1: scores.macroF1, ms };
 }
 
+/** Related languages (shared vocabulary: cognates, loans, script), for the five target languages. */
+export const RELATED: Record<string, string[]> = {
+  eng_Latn: ['nld_Latn', 'deu_Latn'],
+  deu_Latn: ['nld_Latn', 'eng_Latn'],
+  ita_Latn: ['spa_Latn', 'por_Latn', 'fra_Latn'],
+  spa_Latn: ['por_Latn', 'ita_Latn', 'fra_Latn'],
+  rus_Cyrl: ['ukr_Cyrl', 'bel_Cyrl', 'kaz_Cyrl'],
+};
+
 const started = Date.now();
 console.error(`training one model on all ${languages.length} train splits…`);
 const joint = trainClassifier(languages.flatMap((language) => load(language, 'train')));
 const rows: { language: string; single: { accuracy: number; macroF1: number }; joint: { accuracy: number; macroF1: number } }[] = [];
 const timings: number[] = [];
+const related: { language: string; accuracy: number; macroF1: number }[] = [];
 for (const language of languages) {
   const dev = load(language, 'dev');
   const single = evaluate(trainClassifier(load(language, 'train')), dev);
   const all = evaluate(joint, dev);
   timings.push(...single.ms, ...all.ms);
   rows.push({ language, single, joint: all });
+  if (RELATED[language]) {
+    const pooled = evaluate(trainClassifier([language, ...RELATED[language]!].flatMap((name) => load(name, 'train'))), dev);
+    related.push({ language, ...pooled });
+  }
   console.error(`${language} done`);
 }
 const pct = (value: number) => (value * 100).toFixed(1);
@@ -62,5 +79,9 @@ for (const [name, subset] of [['mean, 23 languages', rows], ['mean, eng/rus/ita/
       `${pct(mean(subset.map((row) => row.joint.accuracy)))} | ${pct(mean(subset.map((row) => row.joint.macroF1)))} |`,
   );
 }
+console.log('\n| language | related train splits | acc | macro-F1 |');
+console.log('|---|---|---|---|');
+for (const row of related) console.log(`| ${row.language} | ${RELATED[row.language]!.join(', ')} | ${pct(row.accuracy)} | ${pct(row.macroF1)} |`);
+console.log(`| **mean** | | ${pct(mean(related.map((row) => row.accuracy)))} | ${pct(mean(related.map((row) => row.macroF1)))} |`);
 timings.sort((a, b) => a - b);
 console.log(`\nmedian ms per text: ${timings[Math.floor(timings.length / 2)]!.toFixed(3)}; total run ${((Date.now() - started) / 1000).toFixed(1)} s`);
