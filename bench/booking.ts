@@ -1,5 +1,5 @@
 import { baseEnv, freePort, freshDatabase, log, pgClient, startNode, waitForHttp } from './lib/common';
-import { LoadResult, fmt, httpLoad, serverMeanMs } from './lib/load';
+import { LoadResult, fmt, httpFixedRate, httpLoad, serverMeanMs } from './lib/load';
 import { ChannelSeed, insertChannels, seedAdvertisers, seedOwners } from './lib/seed';
 
 export interface BookingFigures {
@@ -81,7 +81,9 @@ export async function benchBooking(): Promise<BookingFigures> {
       };
     };
     const run = (label: string, url: string, next: () => { path: string; headers?: Record<string, string>; body?: string }, rate: number | undefined, durationS: number) =>
-      httpLoad({ label, url, next, rate, connections: rate ? 100 : 32, durationS, method: 'POST', okStatus: 201 });
+      rate
+        ? httpFixedRate({ label, url, next, rate, durationS, method: 'POST', okStatus: 201 })
+        : httpLoad({ label, url, next, connections: 32, durationS, method: 'POST', okStatus: 201 });
 
     log('booking: warm-up (3 s each, not reported)');
     await run('warm raw', rawUrl, rawRequest, 300, 3);

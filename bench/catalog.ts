@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Pool } from 'pg';
 import { baseEnv, expectStatus, freePort, freshDatabase, json, log, pgClient, prng, startNode, waitForHttp } from './lib/common';
-import { LoadResult, fixedRate, fmt, httpLoad, serverMeanMs } from './lib/load';
+import { LoadResult, fixedRate, fmt, httpFixedRate, serverMeanMs } from './lib/load';
 import { ChannelSeed, insertChannels, seedAdvertisers, seedOwners } from './lib/seed';
 
 export interface CatalogFigures {
@@ -138,7 +138,7 @@ export async function benchCatalog(): Promise<CatalogFigures> {
     const nextTopic = (): string => TOPICS[i++ % TOPICS.length];
     const runs: LoadResult[] = [];
     const http = (label: string, path: () => string) =>
-      httpLoad({ label, url: apiUrl, rate: RATE, connections: 50, durationS: DURATION_S, next: () => ({ path: path(), headers }), okStatus: 200 });
+      httpFixedRate({ label, url: apiUrl, rate: RATE, durationS: DURATION_S, next: () => ({ path: path(), headers }), okStatus: 200 });
     // warm both paths
     await http('warm', () => `/v1/channels?topic=${nextTopic()}`);
     const plan: [string, () => Promise<LoadResult>][] = [

@@ -161,3 +161,27 @@ export async function serverMeanMs(apiUrl: string): Promise<Record<string, { cou
   }
   return Object.fromEntries([...counts].map(([key, count]) => [key, { count, meanMs: ((sums.get(key) ?? 0) / count) * 1000 }]));
 }
+
+/**
+ * Fixed-rate HTTP with evenly spaced arrivals (fetch, keep-alive). autocannon's `overallRate`
+ * splits the rate over its connections, whose timers fire together: bursts of `connections`
+ * requests that inflate latency. This driver spreads the arrivals instead.
+ */
+export function httpFixedRate(options: Omit<HttpLoad, 'connections' | 'rate'> & { rate: number }): Promise<LoadResult> {
+  let unexpected = 0;
+  return fixedRate(
+    options.label,
+    options.rate,
+    options.durationS,
+    async () => {
+      const next = options.next();
+      const response = await fetch(`${options.url}${next.path}`, { method: options.method ?? 'GET', headers: next.headers, body: next.body });
+      await response.arrayBuffer();
+      if (response.status !== options.okStatus) {
+        if (unexpected++ === 0) process.stdout.write(`  ${options.label}: unexpected ${response.status}\n`);
+        throw new Error(`status ${response.status}`);
+      }
+    },
+    256,
+  );
+}
