@@ -11,3 +11,4 @@ export * from './presenters';
 export * from './common-dtos';
 export * from './accounts.controller';
 export * from './startup';
+export * from './stripe-webhook.controller';

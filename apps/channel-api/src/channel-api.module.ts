@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { AccountsController, HttpKitModule } from '#libs/http';
+import { AccountsController, HttpKitModule, StripeWebhookController } from '#libs/http';
 import { MarketplaceModule } from '#libs/marketplace';
 import { ChannelsController } from './channels/channels.controller';
 import { EarningsController } from './earnings/earnings.controller';
@@ -8,7 +8,6 @@ import { TelegramWebhookController } from './telegram/telegram-webhook.controlle
 import { ReconciliationController } from './admin/reconciliation.controller';
 import { ReviewController } from './admin/review.controller';
 import { PayoutsController } from './payouts/payouts.controller';
-import { StripeWebhookController } from './stripe/stripe-webhook.controller';
 
 @Module({
   imports: [MarketplaceModule, HttpKitModule.forAudience('owner')],

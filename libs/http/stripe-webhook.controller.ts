@@ -1,13 +1,14 @@
 import { Controller, Headers, HttpCode, Post, Req, type RawBodyRequest } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
-import { Public } from '#libs/http';
 import { StripeWebhookService } from '#libs/marketplace';
+import { Public } from './auth';
 
 /**
- * Stripe's webhook endpoint. Both APIs mount it and handle every event type (the handlers are shared
- * and idempotent per event id); configure payment events to this API and Connect/transfer events to
- * the channel API, or everything to one of them. The raw body is what the signature covers.
+ * Stripe's webhook endpoint, mounted by both APIs: every event type is handled by the same shared,
+ * per-event-id idempotent handlers, so Stripe can send payment events to the advertiser API and
+ * Connect/transfer events to the channel API, or everything to one of them. The signature covers
+ * the raw body, so the apps are created with `rawBody: true`.
  */
 @ApiExcludeController()
 @Controller('stripe')
