@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { BookingFigures, benchBooking } from './booking';
 import { CatalogFigures, benchCatalog } from './catalog';
 import { DealFigures, benchDeals } from './deals';
-import { log } from './lib/common';
+import { dropRedisKeys, log } from './lib/common';
 import { LoadResult, fmt } from './lib/load';
 
 /**
@@ -20,6 +20,7 @@ async function main(): Promise<void> {
   const booking = !only || only === 'booking' ? await benchBooking() : null;
   const deals = !only || only === 'deals' ? await benchDeals() : null;
   const catalog = !only || only === 'catalog' ? await benchCatalog() : null;
+  await dropRedisKeys();
   const report = render(booking, deals, catalog, (Date.now() - started) / 1000);
   process.stdout.write(`\n${report}\n`);
   if (!only) {

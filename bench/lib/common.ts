@@ -151,3 +151,20 @@ export function prng(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
+
+/** Deletes this run's Redis keys (queues and rate-limit counters under its QUEUE_PREFIX). */
+export async function dropRedisKeys(): Promise<void> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const IORedis = require('ioredis');
+  const redis = new IORedis(REDIS_URL, { maxRetriesPerRequest: 2 });
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `placard-bench-${runId}:*`, 'COUNT', 1000);
+      if (keys.length > 0) await redis.del(...keys);
+      cursor = next;
+    } while (cursor !== '0');
+  } finally {
+    await redis.quit();
+  }
+}
