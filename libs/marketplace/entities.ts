@@ -5,7 +5,7 @@ import { AccountEntity, ApiKeyEntity } from './accounts/account.entities';
 import { TopUpEntity } from './balance/top-up.entity';
 import { BILLING_ENTITIES } from './billing/billing.entities';
 import { CampaignEntity, CreativeEntity } from './campaigns/campaign.entities';
-import { ChannelEntity, ChannelPostEntity, ChannelPriceEntity, FormatEntity } from './channels/channel.entities';
+import { ChannelCatalogTopicEntity, ChannelEntity, ChannelPostEntity, ChannelPriceEntity, ChannelTopicScoreEntity, FormatEntity } from './channels/channel.entities';
 import { DeliveryCheckEntity, PlacementEntity, PlacementEventEntity } from './placements/placement.entities';
 
 /** Every table the migrations must produce; the schema-drift test compares the two. */
@@ -20,6 +20,8 @@ export const ALL_ENTITIES = [
   FormatEntity,
   ChannelPriceEntity,
   ChannelPostEntity,
+  ChannelTopicScoreEntity,
+  ChannelCatalogTopicEntity,
   CampaignEntity,
   CreativeEntity,
   PlacementEntity,

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { decodeCursor, encodeCursor } from '#libs/common';
-import { StoredTopicProfile } from './channel.entities';
 
 export interface CatalogQuery {
   topic?: string;
@@ -30,66 +29,93 @@ interface CatalogRow {
   username: string | null;
   language: string | null;
   subscribers: number;
-  topic_profile: StoredTopicProfile | null;
-  pricing: { format: string; priceMinor: number; currency: string }[];
+  topics: { topic: string; score: number }[] | null;
 }
 
-/** Verified channels for advertisers, in a stable order (most subscribers first, then id), keyset-paginated. */
+export type Pricing = CatalogItem['pricing'];
+
+/**
+ * Verified channels for advertisers, in a stable order (most subscribers first, then id),
+ * keyset-paginated. With a topic, the page is read in that order from channel_catalog_topics'
+ * (topic, subscribers, channel_id) index; without one, from channels_catalog. Prices come in one
+ * query for the page.
+ */
 @Injectable()
 export class CatalogService {
   constructor(private readonly dataSource: DataSource) {}
 
   async search(query: CatalogQuery): Promise<{ items: CatalogItem[]; nextCursor: string | null }> {
-    const limit = query.limit ?? 20;
-    const where: string[] = [`c.status = 'verified'`];
-    const params: unknown[] = [];
-    const param = (value: unknown): string => {
-      params.push(value);
-      return `$${params.length}`;
-    };
-    if (query.topic) where.push(`c.topic_ids @> ARRAY[${param(query.topic)}]::text[]`);
-    if (query.language) where.push(`c.language = ${param(query.language)}`);
-    if (query.minSubscribers !== undefined) where.push(`c.subscribers >= ${param(query.minSubscribers)}`);
-    if (query.q) {
-      const pattern = param(`%${query.q.replace(/[\\%_]/g, (char) => `\\${char}`)}%`);
-      where.push(`(c.title ILIKE ${pattern} OR c.username ILIKE ${pattern})`);
-    }
-    if (query.format !== undefined || query.maxPriceMinor !== undefined) {
-      const conditions = ['p.channel_id = c.id'];
-      if (query.format !== undefined) conditions.push(`p.format = ${param(query.format)}`);
-      if (query.maxPriceMinor !== undefined) conditions.push(`p.price_minor <= ${param(query.maxPriceMinor)}`);
-      where.push(`EXISTS (SELECT 1 FROM channel_prices p WHERE ${conditions.join(' AND ')})`);
-    }
-    const after = decodeCursor(query.cursor, 2);
-    if (after) where.push(`(c.subscribers, c.id) < (${param(Number(after[0]))}, ${param(String(after[1]))}::uuid)`);
-
-    const rows: CatalogRow[] = await this.dataSource.query(
-      `SELECT c.id, c.title, c.username, c.language, c.subscribers, c.topic_profile,
-              COALESCE((SELECT json_agg(json_build_object('format', p.format, 'priceMinor', p.price_minor, 'currency', p.currency) ORDER BY p.format)
-                          FROM channel_prices p WHERE p.channel_id = c.id), '[]') AS pricing
-         FROM channels c
-        WHERE ${where.join(' AND ')}
-        ORDER BY c.subscribers DESC, c.id DESC
-        LIMIT ${param(limit + 1)}`,
-      params,
-    );
+    const { sql, params, limit } = catalogQuery(query);
+    const rows: CatalogRow[] = await this.dataSource.query(sql, params);
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
+    const prices = await pricesFor(this.dataSource, page.map((row) => row.id));
     return {
-      items: page.map(toCatalogItem),
+      items: page.map((row) => toCatalogItem(row, prices.get(row.id) ?? [])),
       nextCursor: rows.length > limit && last ? encodeCursor([last.subscribers, last.id]) : null,
     };
   }
 }
 
-export function toCatalogItem(row: CatalogRow): CatalogItem {
+/** The page query (exported so the benchmark runs exactly this SQL). */
+export function catalogQuery(query: CatalogQuery): { sql: string; params: unknown[]; limit: number } {
+  const limit = query.limit ?? 20;
+  const where: string[] = [`c.status = 'verified'`];
+  const params: unknown[] = [];
+  const param = (value: unknown): string => {
+    params.push(value);
+    return `$${params.length}`;
+  };
+  // the order key: the topic table's copy of (subscribers, id) when filtering by topic, so its index gives the order
+  const [from, subscribers, id] = query.topic
+    ? [`channel_catalog_topics t JOIN channels c ON c.id = t.channel_id`, 't.subscribers', 't.channel_id']
+    : ['channels c', 'c.subscribers', 'c.id'];
+  if (query.topic) where.push(`t.topic = ${param(query.topic)}`);
+  if (query.language) where.push(`c.language = ${param(query.language)}`);
+  if (query.minSubscribers !== undefined) where.push(`${subscribers} >= ${param(query.minSubscribers)}`);
+  if (query.q) {
+    const pattern = param(`%${query.q.replace(/[\\%_]/g, (char) => `\\${char}`)}%`);
+    where.push(`(c.title ILIKE ${pattern} OR c.username ILIKE ${pattern})`);
+  }
+  if (query.format !== undefined || query.maxPriceMinor !== undefined) {
+    const conditions = ['p.channel_id = c.id'];
+    if (query.format !== undefined) conditions.push(`p.format = ${param(query.format)}`);
+    if (query.maxPriceMinor !== undefined) conditions.push(`p.price_minor <= ${param(query.maxPriceMinor)}`);
+    where.push(`EXISTS (SELECT 1 FROM channel_prices p WHERE ${conditions.join(' AND ')})`);
+  }
+  const after = decodeCursor(query.cursor, 2);
+  if (after) where.push(`(${subscribers}, ${id}) < (${param(Number(after[0]))}, ${param(String(after[1]))}::uuid)`);
+  const sql = `SELECT c.id, c.title, c.username, c.language, c.subscribers, c.topic_profile->'topics' AS topics
+       FROM ${from}
+      WHERE ${where.join(' AND ')}
+      ORDER BY ${subscribers} DESC, ${id} DESC
+      LIMIT ${param(limit + 1)}`;
+  return { sql, params, limit };
+}
+
+export const PRICES_SQL = `SELECT channel_id, format, price_minor, currency FROM channel_prices WHERE channel_id = ANY($1::uuid[]) ORDER BY channel_id, format`;
+
+/** The prices of these channels in one query, by channel id (formats in order). */
+export async function pricesFor(dataSource: DataSource, channelIds: string[]): Promise<Map<string, Pricing>> {
+  const byChannel = new Map<string, Pricing>();
+  if (channelIds.length === 0) return byChannel;
+  const rows: { channel_id: string; format: string; price_minor: string | number; currency: string }[] = await dataSource.query(PRICES_SQL, [channelIds]);
+  for (const row of rows) {
+    const list = byChannel.get(row.channel_id) ?? [];
+    list.push({ format: row.format, priceMinor: Number(row.price_minor), currency: row.currency });
+    byChannel.set(row.channel_id, list);
+  }
+  return byChannel;
+}
+
+export function toCatalogItem(row: CatalogRow, pricing: Pricing): CatalogItem {
   return {
     id: row.id,
     title: row.title,
     username: row.username,
     language: row.language,
     subscribers: row.subscribers,
-    topics: row.topic_profile?.topics ?? [],
-    pricing: row.pricing.map((price) => ({ ...price, priceMinor: Number(price.priceMinor) })),
+    topics: row.topics ?? [],
+    pricing,
   };
 }

@@ -43,6 +43,34 @@ export class ChannelEntity {
   @UpdateDateColumn({ type: 'timestamptz' }) updatedAt: Date;
 }
 
+/**
+ * A channel's profile as rows: one per topic share and one per brand-safety score (topic
+ * `bs:<category>`), rewritten by ProfilesService in the statement that stores the profile. The
+ * (topic, score) index gives recommendations the best-matching channels for a topic by index scan.
+ */
+@Entity('channel_topic_scores')
+@Index('channel_topic_scores_rank', ['topic', 'score', 'channelId'])
+export class ChannelTopicScoreEntity {
+  @PrimaryColumn({ type: 'uuid' }) channelId: string;
+  @ManyToOne(() => ChannelEntity, { onDelete: 'CASCADE' }) @JoinColumn({ name: 'channel_id' }) channel?: ChannelEntity;
+  @PrimaryColumn({ type: 'text' }) topic: string;
+  @Column({ type: 'double precision' }) score: number;
+}
+
+/**
+ * The catalog's topic filter as an index: one row per topic in `topic_ids` of a verified channel,
+ * with its subscribers, so a topic's page in catalog order is a scan of (topic, subscribers, id).
+ * Kept by the trigger `channels_catalog_topics` on channels (migration TopicScoresAndCatalogTopicsSync).
+ */
+@Entity('channel_catalog_topics')
+@Index('channel_catalog_topics_order', ['topic', 'subscribers', 'channelId'])
+export class ChannelCatalogTopicEntity {
+  @PrimaryColumn({ type: 'uuid' }) channelId: string;
+  @ManyToOne(() => ChannelEntity, { onDelete: 'CASCADE' }) @JoinColumn({ name: 'channel_id' }) channel?: ChannelEntity;
+  @PrimaryColumn({ type: 'text' }) topic: string;
+  @Column({ type: 'integer' }) subscribers: number;
+}
+
 /** A format is its two durations: how long the post stays on top, and how long it stays at all. */
 @Entity('formats')
 export class FormatEntity {

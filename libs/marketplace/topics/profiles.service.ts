@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { buildChannelProfile } from '#libs/topics';
 import { StoredTopicProfile } from '../channels/channel.entities';
 import { TopicEngine, toStoredEvidence } from './topic-engine';
+import { topicScoreRows } from './topic-scores';
 
 /** A topic is listed for a channel in the catalog (and its filter) from this share of its content. */
 export const CATALOG_TOPIC_THRESHOLD = 0.15;
@@ -37,9 +38,18 @@ export class ProfilesService {
       computedAt: new Date().toISOString(),
     };
     const topicIds = profile.topics.filter((entry) => entry.score >= CATALOG_TOPIC_THRESHOLD).map((entry) => entry.topic);
+    const scores = topicScoreRows(profile);
+    // one statement: the profile, and its rows in channel_topic_scores (stale ones deleted, the rest upserted)
     await this.dataSource.query(
-      `UPDATE channels SET topic_profile = $2, topic_ids = $3, language = COALESCE($4, language), updated_at = now() WHERE id = $1`,
-      [channelId, JSON.stringify(stored), topicIds, profile.language],
+      `WITH updated AS (
+         UPDATE channels SET topic_profile = $2, topic_ids = $3, language = COALESCE($4, language), updated_at = now() WHERE id = $1 RETURNING id
+       ), stale AS (
+         DELETE FROM channel_topic_scores s USING updated u WHERE s.channel_id = u.id AND s.topic <> ALL($5::text[])
+       )
+       INSERT INTO channel_topic_scores (channel_id, topic, score)
+       SELECT u.id, x.topic, x.score FROM updated u, unnest($5::text[], $6::float8[]) AS x(topic, score)
+       ON CONFLICT (channel_id, topic) DO UPDATE SET score = EXCLUDED.score`,
+      [channelId, JSON.stringify(stored), topicIds, profile.language, scores.topics, scores.scores],
     );
     return stored;
   }
