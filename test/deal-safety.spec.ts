@@ -28,7 +28,8 @@ describe('deal safety', () => {
   let creativeId: string;
 
   beforeAll(async () => {
-    stack = await startStack({ timeScale: 0.0001, env: { RATE_LIMIT_PER_MINUTE: '10000' } });
+    // the sweep must come round well inside the 0.36 s top window for the lost-Redis case
+    stack = await startStack({ timeScale: 0.0001, env: { RATE_LIMIT_PER_MINUTE: '10000', SWEEP_INTERVAL_MS: '100' } });
     advertiser = await signUp(stack, 'advertiser');
     owner = await signUp(stack, 'owner');
     await topUp(stack, advertiser, 10_000_000);

@@ -25,9 +25,10 @@ export interface BalanceRow {
 }
 
 /**
- * Writes balanced journal entries inside the caller's transaction. Account balances are updated in
- * code order so concurrent entries touching the same accounts cannot deadlock; a non-negative
- * account that would go below zero makes the whole entry fail with `insufficient_balance`.
+ * Writes balanced journal entries inside the caller's transaction, one statement each. Account
+ * balances are updated in code order so concurrent entries touching the same accounts cannot
+ * deadlock; a non-negative account that would go below zero fails the whole entry with
+ * `insufficient_balance`.
  */
 @Injectable()
 export class LedgerService {
@@ -35,37 +36,54 @@ export class LedgerService {
 
   async post(manager: EntityManager, entry: JournalEntryInput): Promise<string> {
     assertBalanced(entry);
-    const [{ id: entryId }] = await manager.query(
-      `INSERT INTO journal_entries (kind, reference, description) VALUES ($1, $2, $3) RETURNING id`,
-      [entry.kind, entry.reference, entry.description],
-    );
+    // Two statements: create the accounts missing so far (at zero), then the entry, every balance and
+    // the lines together. Accounts are touched in code order, so concurrent entries lock them in the
+    // same order. (One upsert cannot do both: Postgres checks CHECK constraints on the row proposed for
+    // insertion before it resolves the conflict, so a debit would trip the non-negative check.)
     const lines = [...entry.lines].sort((a, b) => a.account.code.localeCompare(b.account.code));
-    for (const line of lines) {
-      const account = line.account;
+    const column = <T>(pick: (line: JournalLineInput) => T): T[] => lines.map(pick);
+    const codes = column((line) => line.account.code);
+    const amounts = column((line) => String(line.amountMinor));
+    try {
       await manager.query(
         `INSERT INTO ledger_accounts (code, type, holder_id, reference, currency, non_negative, balance_minor)
-         VALUES ($1, $2, $3, $4, $5, $6, 0) ON CONFLICT (code) DO NOTHING`,
-        [account.code, account.type, account.holderId, account.reference, account.currency, account.nonNegative],
+         SELECT code, type, holder_id, reference, currency, non_negative, 0
+           FROM unnest($1::text[], $2::text[], $3::uuid[], $4::text[], $5::text[], $6::boolean[]) AS a(code, type, holder_id, reference, currency, non_negative)
+         ON CONFLICT (code) DO NOTHING`,
+        [
+          codes,
+          column((line) => line.account.type),
+          column((line) => line.account.holderId),
+          column((line) => line.account.reference),
+          column((line) => line.account.currency),
+          column((line) => line.account.nonNegative),
+        ],
       );
-      try {
-        await manager.query(`UPDATE ledger_accounts SET balance_minor = balance_minor + $1 WHERE code = $2`, [
-          String(line.amountMinor),
-          account.code,
-        ]);
-      } catch (error) {
-        if (isCheckViolation(error, 'ledger_accounts_non_negative')) {
-          throw new DomainError(ErrorCode.InsufficientBalance, undefined, { account: account.type, currency: account.currency });
-        }
-        throw error;
+      const rows: { id: string }[] = await manager.query(
+        `WITH entry AS (
+           INSERT INTO journal_entries (kind, reference, description) VALUES ($1, $2, $3) RETURNING id
+         ), balances AS (
+           UPDATE ledger_accounts a SET balance_minor = a.balance_minor + line.amount
+             FROM unnest($4::text[], $5::bigint[]) AS line(code, amount)
+            WHERE a.code = line.code
+           RETURNING a.code
+         ), lines AS (
+           INSERT INTO journal_lines (entry_id, account_code, currency, amount_minor)
+           SELECT entry.id, line.code, right(line.code, 3), line.amount
+             FROM entry, unnest($4::text[], $5::bigint[]) WITH ORDINALITY AS line(code, amount, n)
+            ORDER BY line.n
+         )
+         SELECT id FROM entry`,
+        [entry.kind, entry.reference, entry.description, codes, amounts],
+      );
+      return rows[0].id;
+    } catch (error) {
+      if (isCheckViolation(error, 'ledger_accounts_non_negative')) {
+        const debited = lines.find((line) => line.amountMinor < 0 && line.account.nonNegative);
+        throw new DomainError(ErrorCode.InsufficientBalance, undefined, { account: debited?.account.type, currency: debited?.account.currency });
       }
-      await manager.query(`INSERT INTO journal_lines (entry_id, account_code, currency, amount_minor) VALUES ($1, $2, $3, $4)`, [
-        entryId,
-        account.code,
-        account.currency,
-        String(line.amountMinor),
-      ]);
+      throw error;
     }
-    return entryId;
   }
 
   async balance(account: LedgerAccountRef, manager: EntityManager = this.dataSource.manager): Promise<number> {

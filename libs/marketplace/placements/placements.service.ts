@@ -5,10 +5,9 @@ import { PLACARD_CONFIG, PlacardConfig, scaledMs } from '#libs/config';
 import { isExclusionViolation, withTransaction } from '#libs/database';
 import { platformFeeMinor } from '#libs/ledger';
 import { enqueueInOutbox } from '#libs/queue';
-import { AccountEntity } from '../accounts/account.entities';
-import { CampaignEntity, CreativeEntity } from '../campaigns/campaign.entities';
+import type { CreativeEntity } from '../campaigns/campaign.entities';
 import { composePostText, contentHash } from '../campaigns/post-content';
-import { ChannelEntity, ChannelPriceEntity, FormatEntity } from '../channels/channel.entities';
+import { ChannelEntity } from '../channels/channel.entities';
 import { DeliveryCheckEntity, PlacementEntity, PlacementEventEntity } from './placement.entities';
 import { PlacementStatus } from './placement-status';
 import { PlacementTransitions } from './placement-transitions';
@@ -45,73 +44,139 @@ export class PlacementsService {
    * the owner gets an offer. The database refuses an overlapping top window (slot_taken) and a
    * balance that does not cover the price (insufficient_balance); either way nothing is written.
    */
-  async book(advertiserId: string, input: BookingInput): Promise<PlacementEntity> {
+  async book(advertiserId: string, input: BookingInput): Promise<PlacementView> {
     const now = Date.now();
     if (input.startsAt.getTime() <= now) throw new DomainError(ErrorCode.StartsAtInPast, undefined, { field: 'startsAt' });
-    const manager = this.dataSource.manager;
-    const advertiser = await manager.findOneByOrFail(AccountEntity, { id: advertiserId });
-    const creative = await manager.findOneBy(CreativeEntity, { id: input.creativeId, advertiserId });
-    if (!creative) throw notFound('creative');
-    const campaign = await manager.findOneByOrFail(CampaignEntity, { id: creative.campaignId });
-    const channel = await manager.findOneBy(ChannelEntity, { id: input.channelId });
-    if (!channel || channel.status === 'pending') throw notFound('channel');
-    if (channel.status !== 'verified') {
-      throw new DomainError(ErrorCode.ChannelNotVerified, 'The channel is suspended and takes no bookings.', { reason: channel.statusReason });
-    }
-    const price = await manager.findOneBy(ChannelPriceEntity, { channelId: channel.id, format: input.format });
-    if (!price) {
-      const offered = await manager.find(ChannelPriceEntity, { where: { channelId: channel.id } });
-      throw new DomainError(ErrorCode.FormatNotOffered, undefined, { format: input.format, offered: offered.map((entry) => entry.format) });
-    }
-    const format = await manager.findOneByOrFail(FormatEntity, { code: input.format });
+    const { creative, channel, price } = await this.bookingFacts(advertiserId, input);
 
     const startsAt = input.startsAt;
-    const topEndsAt = new Date(startsAt.getTime() + scaledMs(this.config, format.topMinutes));
-    const endsAt = new Date(startsAt.getTime() + scaledMs(this.config, format.feedMinutes));
+    const topEndsAt = new Date(startsAt.getTime() + scaledMs(this.config, price.topMinutes));
+    const endsAt = new Date(startsAt.getTime() + scaledMs(this.config, price.feedMinutes));
     const offerExpiresAt = new Date(Math.min(now + scaledMs(this.config, this.config.offerExpiryHours * 60), startsAt.getTime()));
-    const postText = composePostText(creative.text, advertiser.name, campaign.regulatorToken, creative.parseMode);
+    const postText = composePostText(creative.text, creative.advertiserName, creative.regulatorToken, creative.parseMode);
+    const placement = this.dataSource.manager.create(PlacementEntity, {
+      advertiserId,
+      ownerId: channel.ownerId,
+      channelId: channel.id,
+      campaignId: creative.campaignId,
+      creativeId: creative.id,
+      format: input.format,
+      startsAt,
+      topEndsAt,
+      endsAt,
+      offerExpiresAt,
+      priceMinor: price.priceMinor,
+      feeMinor: platformFeeMinor(price.priceMinor, this.transitions.feeBps),
+      currency: price.currency,
+      status: 'offered',
+      statusReason: null,
+      postText,
+      postParseMode: creative.parseMode,
+      postButtons: creative.buttons,
+      postImageUrl: creative.imageUrl,
+      contentHash: contentHash(postText, creative.parseMode),
+      bookedTopics: creative.topics,
+      excludedTopics: creative.excludedTopics,
+      messageId: null,
+      publishedAt: null,
+    });
 
     try {
-      return await withTransaction(this.dataSource, async (tx) => {
-        const placement = await tx.save(
-          PlacementEntity,
-          tx.create(PlacementEntity, {
-            advertiserId,
-            ownerId: channel.ownerId,
-            channelId: channel.id,
-            campaignId: campaign.id,
-            creativeId: creative.id,
-            format: format.code,
-            startsAt,
-            topEndsAt,
-            endsAt,
-            offerExpiresAt,
-            priceMinor: price.priceMinor,
-            feeMinor: platformFeeMinor(price.priceMinor, this.transitions.feeBps),
-            currency: price.currency,
-            status: 'offered',
-            postText,
-            postParseMode: creative.parseMode,
-            postButtons: creative.buttons,
-            postImageUrl: creative.imageUrl,
-            contentHash: contentHash(postText, creative.parseMode),
-            bookedTopics: campaign.topics,
-            excludedTopics: campaign.excludedTopics,
-          }),
-        );
+      const event = await withTransaction(this.dataSource, async (tx) => {
+        await tx.insert(PlacementEntity, placement); // fills in the id and the column defaults
         await this.transitions.reserve(tx, placement);
-        await tx.query(`INSERT INTO placement_events (placement_id, from_status, to_status, reason, actor) VALUES ($1, NULL, 'offered', NULL, 'advertiser')`, [
-          placement.id,
-        ]);
+        const [history] = await tx.query(
+          `INSERT INTO placement_events (placement_id, from_status, to_status, reason, actor) VALUES ($1, NULL, 'offered', NULL, 'advertiser') RETURNING *`,
+          [placement.id],
+        );
         await enqueueInOutbox(tx, 'expire-offer', { placementId: placement.id }, offerExpiresAt);
-        return tx.findOneByOrFail(PlacementEntity, { id: placement.id });
+        return tx.create(PlacementEventEntity, {
+          id: history.id,
+          placementId: placement.id,
+          fromStatus: null,
+          toStatus: 'offered',
+          reason: null,
+          actor: 'advertiser',
+          at: history.at,
+        });
       });
+      return { placement, history: [event], checks: [] };
     } catch (error) {
       if (isExclusionViolation(error, 'placements_no_overlapping_top')) {
         throw new DomainError(ErrorCode.SlotTaken, undefined, { channelId: channel.id, startsAt: startsAt.toISOString(), topEndsAt: topEndsAt.toISOString() });
       }
       throw error;
     }
+  }
+
+  /** Everything a booking needs, read in two queries; each missing piece is its own clear error. */
+  private async bookingFacts(advertiserId: string, input: BookingInput) {
+    const [creative]: {
+      id: string;
+      campaign_id: string;
+      text: string;
+      parse_mode: 'HTML' | null;
+      buttons: CreativeEntity['buttons'];
+      image_url: string | null;
+      topics: string[];
+      excluded_topics: string[];
+      regulator_token: string | null;
+      advertiser_name: string;
+    }[] = await this.dataSource.query(
+      `SELECT cr.id, cr.campaign_id, cr.text, cr.parse_mode, cr.buttons, cr.image_url,
+              ca.topics, ca.excluded_topics, ca.regulator_token, a.name AS advertiser_name
+         FROM creatives cr JOIN campaigns ca ON ca.id = cr.campaign_id JOIN accounts a ON a.id = cr.advertiser_id
+        WHERE cr.id = $1 AND cr.advertiser_id = $2`,
+      [input.creativeId, advertiserId],
+    );
+    if (!creative) throw notFound('creative');
+    const [channel]: {
+      id: string;
+      owner_id: string;
+      status: string;
+      status_reason: string | null;
+      price_minor: string | null;
+      currency: string | null;
+      top_minutes: number | null;
+      feed_minutes: number | null;
+      offered: string[];
+    }[] = await this.dataSource.query(
+      `SELECT c.id, c.owner_id, c.status, c.status_reason, p.price_minor, p.currency, f.top_minutes, f.feed_minutes,
+              ARRAY(SELECT format FROM channel_prices WHERE channel_id = c.id ORDER BY format) AS offered
+         FROM channels c
+         LEFT JOIN channel_prices p ON p.channel_id = c.id AND p.format = $2
+         LEFT JOIN formats f ON f.code = p.format
+        WHERE c.id = $1`,
+      [input.channelId, input.format],
+    );
+    if (!channel || channel.status === 'pending') throw notFound('channel');
+    if (channel.status !== 'verified') {
+      throw new DomainError(ErrorCode.ChannelNotVerified, 'The channel is suspended and takes no bookings.', { reason: channel.status_reason });
+    }
+    if (channel.price_minor === null || channel.top_minutes === null || channel.feed_minutes === null || channel.currency === null) {
+      throw new DomainError(ErrorCode.FormatNotOffered, undefined, { format: input.format, offered: channel.offered });
+    }
+    return {
+      creative: {
+        id: creative.id,
+        campaignId: creative.campaign_id,
+        text: creative.text,
+        parseMode: creative.parse_mode,
+        buttons: creative.buttons,
+        imageUrl: creative.image_url,
+        topics: creative.topics,
+        excludedTopics: creative.excluded_topics,
+        regulatorToken: creative.regulator_token,
+        advertiserName: creative.advertiser_name,
+      },
+      channel: { id: channel.id, ownerId: channel.owner_id },
+      price: {
+        priceMinor: Number(channel.price_minor),
+        currency: channel.currency,
+        topMinutes: channel.top_minutes,
+        feedMinutes: channel.feed_minutes,
+      },
+    };
   }
 
   async cancel(advertiserId: string, placementId: string): Promise<PlacementEntity> {

@@ -13,8 +13,7 @@ export class PlacementsController {
   @Post()
   @ApiOperation({ summary: 'Book a slot: the price moves into escrow and the owner gets an offer' })
   async book(@CurrentAccount() account: AuthenticatedAccount, @Body() body: BookPlacementDto) {
-    const placement = await this.placements.book(account.id, { ...body, startsAt: new Date(body.startsAt) });
-    return present.placement(await this.placements.getForAdvertiser(account.id, placement.id));
+    return present.placement(await this.placements.book(account.id, { ...body, startsAt: new Date(body.startsAt) }));
   }
 
   @Get()
