@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { Pool } from 'pg';
+import { Client, Pool } from 'pg';
+import { PRICES_SQL, REBUILD_TOPIC_SCORES_SQL, candidatesQuery, catalogQuery } from '#libs/marketplace';
 import { baseEnv, expectStatus, freePort, freshDatabase, json, log, pgClient, prng, startNode, waitForHttp } from './lib/common';
 import { LoadResult, fixedRate, fmt, httpFixedRate, serverMeanMs } from './lib/load';
 import { ChannelSeed, insertChannels, seedAdvertisers, seedOwners } from './lib/seed';
@@ -75,17 +76,24 @@ export function catalogChannels(ownerIds: string[], count: number): ChannelSeed[
   });
 }
 
-/** The SQL the two services run (copied from catalog.service.ts and recommendations.service.ts). */
-const SEARCH_SQL = `SELECT c.id, c.title, c.username, c.language, c.subscribers, c.topic_profile,
-    COALESCE((SELECT json_agg(json_build_object('format', p.format, 'priceMinor', p.price_minor, 'currency', p.currency) ORDER BY p.format)
-                FROM channel_prices p WHERE p.channel_id = c.id), '[]') AS pricing
-   FROM channels c WHERE c.status = 'verified' AND c.topic_ids @> ARRAY[$1]::text[]
-  ORDER BY c.subscribers DESC, c.id DESC LIMIT 21`;
-const RECOMMEND_SQL = `SELECT c.id, c.title, c.username, c.language, c.subscribers, c.topic_profile,
-    COALESCE((SELECT json_agg(json_build_object('format', p.format, 'priceMinor', p.price_minor, 'currency', p.currency) ORDER BY p.format)
-                FROM channel_prices p WHERE p.channel_id = c.id), '[]') AS pricing
-   FROM channels c WHERE c.status = 'verified' AND c.topic_ids && $1::text[]
-  ORDER BY c.subscribers DESC, c.id LIMIT 500`;
+/**
+ * The SQL the two services run, built by the services' own functions: the catalog page query and the
+ * prices query for its ids; the recommendation candidates query and the prices query for the 50
+ * returned (the matcher itself runs in Node and is not part of the SQL baseline).
+ */
+async function sqlSearch(pool: Pool, topic: string): Promise<unknown> {
+  const { sql, params, limit } = catalogQuery({ topic });
+  const { rows } = await pool.query(sql, params);
+  return pool.query(PRICES_SQL, [rows.slice(0, limit).map((row: { id: string }) => row.id)]);
+}
+async function sqlRecommend(pool: Pool, topics: string[]): Promise<unknown> {
+  const { sql, params } = candidatesQuery(topics, [], []);
+  const { rows } = await pool.query(sql, params);
+  return pool.query(PRICES_SQL, [rows.slice(0, 50).map((row: { id: string }) => row.id)]);
+}
+async function explainPlan(db: Client, sql: string, params: unknown[]): Promise<string> {
+  return (await db.query(`EXPLAIN (ANALYZE, BUFFERS) ${sql}`, params)).rows.map((row) => row['QUERY PLAN']).join('\n');
+}
 
 export async function benchCatalog(): Promise<CatalogFigures> {
   const database = await freshDatabase('catalog');
@@ -100,9 +108,12 @@ export async function benchCatalog(): Promise<CatalogFigures> {
     const seedStarted = Date.now();
     const owners = await seedOwners(db, 2000);
     const seeds = catalogChannels(owners, CHANNELS);
-    await insertChannels(db, seeds);
+    await insertChannels(db, seeds); // channel_catalog_topics: filled by the channels trigger
+    await db.query(REBUILD_TOPIC_SCORES_SQL); // what ProfilesService writes with each profile
     await db.query('VACUUM ANALYZE channels');
     await db.query('VACUUM ANALYZE channel_prices');
+    await db.query('VACUUM ANALYZE channel_topic_scores');
+    await db.query('VACUUM ANALYZE channel_catalog_topics');
     const seedSeconds = (Date.now() - seedStarted) / 1000;
     log(`catalog: seeded in ${fmt(seedSeconds)} s`);
     const topicShare: Record<string, number> = {};
@@ -114,16 +125,16 @@ export async function benchCatalog(): Promise<CatalogFigures> {
     await expectStatus('recommendations', json(`${apiUrl}/v1/campaigns/${advertiser.campaignId}/recommendations`, { headers }), 200);
 
     const explain = {
-      search: (await db.query(`EXPLAIN (ANALYZE, BUFFERS) ${SEARCH_SQL.replace('$1', `'crypto'`)}`)).rows.map((row) => row['QUERY PLAN']).join('\n'),
-      recommendations: (await db.query(`EXPLAIN (ANALYZE, BUFFERS) ${RECOMMEND_SQL.replace('$1', `'{crypto,finance}'`)}`)).rows.map((row) => row['QUERY PLAN']).join('\n'),
+      search: await explainPlan(db, catalogQuery({ topic: 'crypto' }).sql, catalogQuery({ topic: 'crypto' }).params),
+      recommendations: await explainPlan(db, candidatesQuery(campaignTopics, [], []).sql, candidatesQuery(campaignTopics, [], []).params),
     };
 
     // sequential latency with nothing else running (second pass of each counts): where does the time go?
     const sequential: Record<string, number> = {};
     const probes: Record<string, (k: number) => Promise<unknown>> = {
-      'catalog search, SQL': (k) => sqlPool.query(SEARCH_SQL, [TOPICS[k % TOPICS.length]]),
+      'catalog search, SQL': (k) => sqlSearch(sqlPool, TOPICS[k % TOPICS.length]),
       'catalog search, API': (k) => json(`${apiUrl}/v1/channels?topic=${TOPICS[k % TOPICS.length]}`, { headers }),
-      'recommendation candidates, SQL': () => sqlPool.query(RECOMMEND_SQL, [campaignTopics]),
+      'recommendation queries, SQL': () => sqlRecommend(sqlPool, campaignTopics),
       'recommendations, API': () => json(`${apiUrl}/v1/campaigns/${advertiser.campaignId}/recommendations`, { headers }),
     };
     for (let pass = 0; pass < 2; pass++) {
@@ -142,9 +153,9 @@ export async function benchCatalog(): Promise<CatalogFigures> {
     // warm both paths
     await http('warm', () => `/v1/channels?topic=${nextTopic()}`);
     const plan: [string, () => Promise<LoadResult>][] = [
-      [`SQL: catalog query, topic filter @ ${RATE}/s`, () => fixedRate(`SQL: catalog query, topic filter @ ${RATE}/s`, RATE, DURATION_S, () => sqlPool.query(SEARCH_SQL, [nextTopic()]))],
+      [`SQL: catalog query, topic filter @ ${RATE}/s`, () => fixedRate(`SQL: catalog query, topic filter @ ${RATE}/s`, RATE, DURATION_S, () => sqlSearch(sqlPool, nextTopic()))],
       [`GET /v1/channels?topic= @ ${RATE}/s`, () => http(`GET /v1/channels?topic= @ ${RATE}/s`, () => `/v1/channels?topic=${nextTopic()}`)],
-      [`SQL: recommendation candidates @ ${RATE}/s`, () => fixedRate(`SQL: recommendation candidates @ ${RATE}/s`, RATE, DURATION_S, () => sqlPool.query(RECOMMEND_SQL, [campaignTopics]))],
+      [`SQL: recommendation queries @ ${RATE}/s`, () => fixedRate(`SQL: recommendation queries @ ${RATE}/s`, RATE, DURATION_S, () => sqlRecommend(sqlPool, campaignTopics))],
       [`GET /v1/campaigns/:id/recommendations @ ${RATE}/s`, () => http(`GET /v1/campaigns/:id/recommendations @ ${RATE}/s`, () => `/v1/campaigns/${advertiser.campaignId}/recommendations`)],
     ];
     for (const [label, run] of plan) {
