@@ -66,8 +66,8 @@ describe('a whole deal: escrow, offer, publish, verify, settle', () => {
 
     expect(await balanceOf(stack, advertiser)).toMatchObject({ availableMinor: 75_000, reservedMinor: 0 });
     expect(await earningsOf(stack, owner)).toMatchObject({ availableMinor: 22_500, pendingMinor: 0 });
-    const fees = await stack.db.query(`SELECT balance_minor FROM ledger_accounts WHERE type = 'platform_fees' AND currency = 'USD'`);
-    expect(Number(fees[0].balance_minor)).toBe(2_500);
+    const fees = await stack.db.query(`SELECT SUM(balance_minor) AS total FROM ledger_accounts WHERE type = 'platform_fees' AND currency = 'USD'`);
+    expect(Number(fees[0].total)).toBe(2_500);
     // exactly one post in the channel: never a double post
     expect(stack.sandbox.telegram.listMessages(channel.chatId).filter((message) => String(message.text).includes('#ad'))).toHaveLength(1);
   });

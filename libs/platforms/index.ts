@@ -17,6 +17,7 @@
  * (retryable: false), because the message may already be in the channel. 429s are waited out.
  */
 export type {
+  BotRights,
   ChannelContent,
   ChannelFacts,
   OutgoingPost,

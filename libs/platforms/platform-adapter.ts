@@ -13,6 +13,12 @@ export interface ChannelFacts {
   botCanDelete: boolean;
 }
 
+/** Whether the platform bot may still act in a channel. */
+export interface BotRights {
+  isAdmin: boolean;
+  canPost: boolean;
+}
+
 export interface PostButton {
   text: string;
   url: string;
@@ -59,6 +65,8 @@ export interface PlatformAdapter {
   readonly platform: 'telegram';
   /** `handle` is @username or a numeric chat id */
   inspectChannel(handle: string): Promise<ChannelFacts>;
+  /** the bot's own rights only: cheaper than inspectChannel, for checks during delivery */
+  botRights(chatId: string): Promise<BotRights>;
   publish(chatId: string, post: OutgoingPost): Promise<SentPost>;
   /** whether the message is still in the channel (deletions send no event, so this asks) */
   postExists(chatId: string, messageId: number): Promise<boolean>;

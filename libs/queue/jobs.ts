@@ -2,6 +2,8 @@ import { JobsOptions } from 'bullmq';
 
 /** Queues and the jobs each carries. Jobs carry ids, never objects: handlers reload state. */
 export const QUEUES = {
+  /** sends are due at an exact time: they never wait behind checks */
+  publishing: 'publishing',
   placements: 'placements',
   channels: 'channels',
   payments: 'payments',
@@ -32,7 +34,7 @@ export interface JobDataByName {
 export type JobName = keyof JobDataByName;
 
 export const QUEUE_OF_JOB: Record<JobName, QueueName> = {
-  publish: QUEUES.placements,
+  publish: QUEUES.publishing,
   verify: QUEUES.placements,
   settle: QUEUES.placements,
   'expire-offer': QUEUES.placements,

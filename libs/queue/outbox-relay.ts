@@ -32,13 +32,16 @@ export class OutboxRelay {
       if (rows.length === 0) return 0;
       const now = Date.now();
       for (const row of rows) {
-        const name = row.job_name as JobName;
-        if (!(name in QUEUE_OF_JOB)) throw new Error(`outbox row ${row.id} names unknown job ${row.job_name}`);
-        await this.producer.add(name, row.payload as unknown as JobDataByName[typeof name], {
+        if (!(row.job_name in QUEUE_OF_JOB)) throw new Error(`outbox row ${row.id} names unknown job ${row.job_name}`);
+      }
+      await this.producer.addBulk(
+        rows.map((row) => ({
+          name: row.job_name as JobName,
+          data: row.payload as unknown as JobDataByName[JobName],
           jobId: row.job_id,
           delayMs: new Date(row.run_at).getTime() - now,
-        });
-      }
+        })),
+      );
       await manager.query(`UPDATE outbox SET relayed_at = now() WHERE id = ANY($1::bigint[])`, [rows.map((row) => row.id)]);
       return rows.length;
     });

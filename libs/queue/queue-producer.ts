@@ -27,6 +27,21 @@ export class QueueProducer {
     });
   }
 
+  /** Several jobs in one round trip per queue (the outbox relay's batches). */
+  async addBulk(jobs: { name: JobName; data: JobDataByName[JobName]; jobId: string; delayMs: number }[]): Promise<void> {
+    const byQueue = new Map<QueueName, typeof jobs>();
+    for (const job of jobs) byQueue.set(QUEUE_OF_JOB[job.name], [...(byQueue.get(QUEUE_OF_JOB[job.name]) ?? []), job]);
+    for (const [queue, batch] of byQueue) {
+      await this.queue(queue).addBulk(
+        batch.map((job) => ({
+          name: job.name,
+          data: job.data,
+          opts: { ...JOB_OPTION_OVERRIDES[job.name], jobId: job.jobId, delay: Math.max(0, job.delayMs) },
+        })),
+      );
+    }
+  }
+
   async close(): Promise<void> {
     await Promise.all([...this.queues.values()].map((queue) => queue.close()));
   }

@@ -15,7 +15,7 @@ import { PayoutJob } from './jobs/payout.job';
 import { ReconcileJob } from './jobs/reconcile.job';
 import { RefundJob } from './jobs/refund.job';
 
-const CONCURRENCY: Record<QueueName, number> = { placements: 20, channels: 4, payments: 4 };
+const CONCURRENCY: Record<QueueName, number> = { publishing: 20, placements: 40, channels: 4, payments: 4 };
 
 /** Runs every queue's jobs through their handler classes; drains in-flight jobs on shutdown. */
 @Injectable()

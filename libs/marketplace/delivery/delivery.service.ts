@@ -174,9 +174,9 @@ export class DeliveryService {
    */
   private async rightsCheck(channel: ChannelEntity): Promise<CheckResult | null> {
     try {
-      const facts = await this.platform.inspectChannel(channel.chatId as string);
-      if (facts.botIsAdmin && facts.botCanPost) return null;
-      const lost = facts.botIsAdmin ? 'the right to post' : 'administrator rights';
+      const rights = await this.platform.botRights(channel.chatId as string);
+      if (rights.isAdmin && rights.canPost) return null;
+      const lost = rights.isAdmin ? 'the right to post' : 'administrator rights';
       return { kind: 'bot_rights', verdict: 'failed', detail: `bot_lost_rights: the channel took ${lost} from the Placard bot` };
     } catch (error) {
       if (!(error instanceof PlatformError) || error.retryable || !LOST_RIGHTS.has(error.code)) throw error;

@@ -76,7 +76,7 @@ export class PlacementTransitions {
         { account: escrow, amountMinor: -priceMinor },
         { account: LedgerAccounts.ownerEarnings(placement.ownerId, currency), amountMinor: priceMinor - feeMinor },
       ];
-      if (feeMinor > 0) lines.push({ account: LedgerAccounts.platformFees(currency), amountMinor: feeMinor });
+      if (feeMinor > 0) lines.push({ account: LedgerAccounts.platformFees(currency, placement.id), amountMinor: feeMinor });
       await this.ledger.post(manager, {
         kind: 'placement_payout',
         reference: `placement:${placement.id}:escrow-release`,

@@ -213,6 +213,9 @@ export class PlacementsService {
 
   /** Expires an unanswered offer once its time is up; a no-op for anything else (safe to run twice). */
   async expireOffer(placementId: string): Promise<PlacementEntity | null> {
+    // most offers are answered long before they expire: look without a lock first
+    const current = await this.dataSource.manager.findOneBy(PlacementEntity, { id: placementId });
+    if (!current || current.status !== 'offered' || current.offerExpiresAt.getTime() > Date.now()) return current;
     return withTransaction(this.dataSource, async (tx) => {
       const placement = await tx.findOne(PlacementEntity, { where: { id: placementId }, lock: { mode: 'pessimistic_write' } });
       if (!placement || placement.status !== 'offered' || placement.offerExpiresAt.getTime() > Date.now()) return placement;

@@ -1,4 +1,4 @@
-import type { ChannelFacts, OutgoingPost, PlatformAdapter, SentPost, UpdatesPage } from '../platform-adapter';
+import type { BotRights, ChannelFacts, OutgoingPost, PlatformAdapter, SentPost, UpdatesPage } from '../platform-adapter';
 import { PlatformError } from '../platform-error';
 import { BotApiClient, type PlatformLogger } from './bot-api-client';
 import type { BotUser, ChatFullInfo, ChatMember, SentMessage, Update } from './bot-api-types';
@@ -43,6 +43,14 @@ export class TelegramAdapter implements PlatformAdapter {
    * Reads the channel and the bot's own membership (getChatMember for the bot itself, which works
    * even before the bot is an admin, and reads no other person's data).
    */
+  /** The bot's own rights in a channel: one getChatMember call (getMe is cached). */
+  async botRights(chatId: string): Promise<BotRights> {
+    const me = await this.getMe();
+    const membership = await this.botMembership(chatReference(chatId), me.id);
+    const isAdmin = membership.status === 'administrator' || membership.status === 'creator';
+    return { isAdmin, canPost: isAdmin && membership.can_post_messages === true };
+  }
+
   async inspectChannel(handle: string): Promise<ChannelFacts> {
     const chatId = chatReference(handle);
     const me = await this.getMe();
@@ -149,7 +157,7 @@ export class TelegramAdapter implements PlatformAdapter {
   }
 
   /** The bot's own ChatMember; a bot that is not in the channel is reported as "left", however Telegram words it. */
-  private async botMembership(chatId: number, botId: number): Promise<ChatMember> {
+  private async botMembership(chatId: number | string, botId: number): Promise<ChatMember> {
     try {
       return await this.read<ChatMember>('getChatMember', { chat_id: chatId, user_id: botId });
     } catch (error) {
