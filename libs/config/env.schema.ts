@@ -10,6 +10,7 @@ export interface PlacardConfig {
   /** true under `npm run dev` and in tests: sandbox defaults allowed */
   devMode: boolean;
   databaseUrl: string;
+  databasePoolSize: number;
   redisUrl: string;
   ports: { advertiserApi: number; channelApi: number; worker: number; sandbox: number };
   telegram: {
@@ -132,6 +133,7 @@ export function parseConfig(env: Env = process.env): PlacardConfig {
     nodeEnv: read.string('NODE_ENV', 'development'),
     devMode,
     databaseUrl: read.url('DATABASE_URL', 'postgres://postgres@127.0.0.1:5432/placard', ['postgres:', 'postgresql:']),
+    databasePoolSize: read.number('DATABASE_POOL_SIZE', 10, { integer: true, min: 1, max: 200 }),
     redisUrl: read.url('REDIS_URL', 'redis://127.0.0.1:6379', ['redis:', 'rediss:']),
     ports: {
       advertiserApi: read.number('ADVERTISER_API_PORT', 3001, { integer: true, min: 0, max: 65535 }),

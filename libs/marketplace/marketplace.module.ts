@@ -48,7 +48,7 @@ const SERVICES = [
     ConfigModule,
     TypeOrmModule.forRootAsync({
       inject: [PLACARD_CONFIG],
-      useFactory: (config: PlacardConfig) => dataSourceOptions(config.databaseUrl, ALL_ENTITIES),
+      useFactory: (config: PlacardConfig) => dataSourceOptions(config.databaseUrl, ALL_ENTITIES, config.databasePoolSize),
     }),
     LedgerModule,
     QueueModule,
