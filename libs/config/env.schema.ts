@@ -36,6 +36,7 @@ export interface PlacardConfig {
   offerExpiryHours: number;
   postRetentionDays: number;
   contextThreshold: number;
+  recommendationsCacheSeconds: number;
   channelRecheckMinutes: number;
   rateLimitPerMinute: number;
   relayIntervalMs: number;
@@ -163,6 +164,7 @@ export function parseConfig(env: Env = process.env): PlacardConfig {
     offerExpiryHours: read.number('OFFER_EXPIRY_HOURS', 48, { min: 0.001 }),
     postRetentionDays: read.number('POST_RETENTION_DAYS', 30, { min: 1 }),
     contextThreshold: read.number('CONTEXT_THRESHOLD', 0.2, { min: 0, max: 1 }),
+    recommendationsCacheSeconds: read.number('RECOMMENDATIONS_CACHE_SECONDS', 30, { min: 0, max: 3600 }),
     channelRecheckMinutes: read.number('CHANNEL_RECHECK_MINUTES', 360, { min: 0.001 }),
     rateLimitPerMinute: read.number('RATE_LIMIT_PER_MINUTE', 600, { integer: true, min: 1 }),
     relayIntervalMs: read.number('OUTBOX_RELAY_INTERVAL_MS', 200, { integer: true, min: 10 }),

@@ -1,5 +1,7 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { PLACARD_CONFIG, PlacardConfig } from '#libs/config';
+import { TtlCache } from './ttl-cache';
 import { DEFAULT_BRAND_SAFETY_THRESHOLD, DEFAULT_EXCLUDED_TOPIC_THRESHOLD, matchChannel } from '#libs/topics';
 import { CampaignEntity } from '../campaigns/campaign.entities';
 import { CatalogItem, pricesFor } from '../channels/catalog.service';
@@ -37,9 +39,22 @@ interface CandidateRow {
  */
 @Injectable()
 export class RecommendationsService {
-  constructor(private readonly dataSource: DataSource) {}
+  /** Profiles change when posts arrive (minutes apart): a ranking is reused for a short while. */
+  private readonly cache: TtlCache<Recommendation[]>;
 
-  async forCampaign(campaign: CampaignEntity): Promise<Recommendation[]> {
+  constructor(
+    private readonly dataSource: DataSource,
+    @Inject(PLACARD_CONFIG) config: PlacardConfig,
+  ) {
+    this.cache = new TtlCache(config.recommendationsCacheSeconds * 1000);
+  }
+
+  forCampaign(campaign: CampaignEntity): Promise<Recommendation[]> {
+    const targeting = JSON.stringify([campaign.topics, campaign.excludedTopics, campaign.languages]);
+    return this.cache.get(`${campaign.id}:${targeting}`, () => this.rank(campaign));
+  }
+
+  private async rank(campaign: CampaignEntity): Promise<Recommendation[]> {
     const topics = [...new Set(campaign.topics)];
     if (topics.length === 0) return [];
     const { sql, params } = candidatesQuery(topics, campaign.excludedTopics, campaign.languages);
