@@ -28,6 +28,8 @@ export interface PlacardConfig {
     stripeSecretKey: string | null;
     stripeWebhookSecret: string | null;
     stripeApiBase: string | null;
+    /** per Stripe API request, before the SDK retries it under the same idempotency key */
+    stripeTimeoutMs: number;
     payoutMinimumMinor: number;
   };
   platformFeeBps: number;
@@ -156,6 +158,7 @@ export function parseConfig(env: Env = process.env): PlacardConfig {
       stripeSecretKey: read.optional('STRIPE_SECRET_KEY'),
       stripeWebhookSecret: read.optional('STRIPE_WEBHOOK_SECRET'),
       stripeApiBase: read.optional('STRIPE_API_BASE'),
+      stripeTimeoutMs: read.number('STRIPE_TIMEOUT_MS', 30_000, { integer: true, min: 100, max: 600_000 }),
       payoutMinimumMinor: read.number('PAYOUT_MINIMUM_MINOR', 1000, { integer: true, min: 1 }),
     },
     platformFeeBps: read.number('PLATFORM_FEE_BPS', 1000, { integer: true, min: 0, max: 10000 }),

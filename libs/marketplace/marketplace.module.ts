@@ -72,7 +72,7 @@ const SERVICES = [
       useFactory: (config: PlacardConfig) => {
         if (config.payments.provider === 'sandbox') return new SandboxPaymentsProvider();
         // STRIPE_API_BASE unset: the SDK talks to Stripe itself
-        return new StripePaymentsProvider({ secretKey: config.payments.stripeSecretKey ?? '', apiBase: config.payments.stripeApiBase ?? undefined });
+        return new StripePaymentsProvider({ secretKey: config.payments.stripeSecretKey ?? '', apiBase: config.payments.stripeApiBase ?? undefined, timeoutMs: config.payments.stripeTimeoutMs });
       },
     },
     { provide: CONTEXT_CHECKER, useClass: TopicsContextChecker },
