@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { FaultRule } from './faults';
 import { useFormParser } from './http-api';
-import { ControlError, StripeSandbox } from './stripe-sandbox';
+import { ControlError, DisputeCloseStatus, StripeSandbox } from './stripe-sandbox';
 
 type Body = Record<string, unknown>;
 
@@ -34,6 +34,15 @@ export function registerStripeControl(app: FastifyInstance, sandbox: StripeSandb
     control.post('/charges/:id/dispute', async (request) => {
       const input = body(request.body);
       return sandbox.disputeCharge(id(request.params), { amount: optionalNumber(input, 'amount'), reason: optionalString(input, 'reason') });
+    });
+    control.post('/charges/:id/dispute/inquiry', async (request) => {
+      const input = body(request.body);
+      return sandbox.disputeCharge(id(request.params), { amount: optionalNumber(input, 'amount'), reason: optionalString(input, 'reason'), inquiry: true });
+    });
+    control.post('/disputes/:id/close', async (request) => {
+      const status = optionalString(body(request.body), 'status');
+      if (!status) throw new ControlError(400, 'invalid_body', 'status (won, lost or warning_closed) is required');
+      return sandbox.closeDispute(id(request.params), status as DisputeCloseStatus);
     });
     control.post('/transfers/fail_next', async (request) => {
       const input = body(request.body);

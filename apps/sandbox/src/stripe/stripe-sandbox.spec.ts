@@ -263,6 +263,13 @@ describe('control routes', () => {
     const dispute = await control('POST', `/charges/${intent.body.latest_charge}/dispute`, { reason: 'fraudulent' });
     expect(dispute.body).toMatchObject({ object: 'dispute', amount: 1000, status: 'needs_response' });
     await receiver.waitFor((item) => item.event.type === 'charge.dispute.created');
+    expect((await control('POST', `/disputes/${dispute.body.id}/close`, { status: 'warning_closed' })).status).toBe(409);
+    const won = await control('POST', `/disputes/${dispute.body.id}/close`, { status: 'won' });
+    expect(won.body).toMatchObject({ id: dispute.body.id, status: 'won' });
+    expect(won.body.balance_transactions.map((transaction: { amount: number; reporting_category: string }) => [transaction.amount, transaction.reporting_category])).toEqual([[-1000, 'dispute'], [1000, 'dispute_reversal']]);
+    const closed = await receiver.waitFor((item) => item.event.type === 'charge.dispute.closed');
+    expect(closed.event.data.object).toMatchObject({ id: dispute.body.id, status: 'won' });
+    expect((await control('POST', `/disputes/${dispute.body.id}/close`, { status: 'lost' })).status).toBe(409);
     const again = await control('POST', `/checkout/sessions/${session.body.id}/complete`);
     expect(again.status).toBe(409);
     expect(again.body.error.code).toBe('unexpected_state');

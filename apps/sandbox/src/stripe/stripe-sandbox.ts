@@ -63,6 +63,9 @@ const DECLINING_TEST_PAYMENT_METHODS: Record<string, { declineCode: string; mess
   pm_card_visa_chargeDeclinedInsufficientFunds: { declineCode: 'insufficient_funds', message: 'Your card has insufficient funds.' },
   pm_card_chargeDeclinedLostCard: { declineCode: 'lost_card', message: 'Your card was declined.' },
 };
+/** how a dispute ends (Stripe also has `prevented`, for disputes stopped before they were filed) */
+export type DisputeCloseStatus = 'won' | 'lost' | 'warning_closed';
+const DISPUTE_CLOSE_STATUSES: readonly string[] = ['won', 'lost', 'warning_closed'];
 const DEFAULT_API_VERSION = '2026-10-28.endive';
 
 /**
@@ -693,7 +696,7 @@ export class StripeSandbox {
   }
 
   /** The cardholder's bank disputes a charge: the amount and a dispute fee leave the balance; `charge.dispute.created`. */
-  disputeCharge(chargeOrIntentId: string, input: { amount?: number; reason?: string } = {}): DisputeObject {
+  disputeCharge(chargeOrIntentId: string, input: { amount?: number; reason?: string; inquiry?: boolean } = {}): DisputeObject {
     const chargeId = chargeOrIntentId.startsWith('pi_') ? this.paymentIntents.get(chargeOrIntentId)?.latest_charge ?? '' : chargeOrIntentId;
     const charge = this.charges.get(chargeId);
     if (!charge || charge.status !== 'succeeded') throw new ControlError(404, 'not_found', `No successful charge: ${chargeOrIntentId}`);
@@ -715,13 +718,43 @@ export class StripeSandbox {
       metadata: {},
       payment_intent: charge.payment_intent,
       reason: input.reason ?? 'fraudulent',
-      status: 'needs_response',
+      status: input.inquiry ? 'warning_needs_response' : 'needs_response',
     };
-    const transaction = this.recordBalanceTransaction({ amount: -amount, fee: this.disputeFeeMinor, currency: charge.currency, type: 'adjustment', reportingCategory: 'dispute', source: dispute.id, description: `Chargeback withdrawal for ${charge.id}` });
-    dispute['balance_transactions'] = [structuredClone(transaction)];
+    // an inquiry (retrieval request) withdraws nothing; a chargeback withdraws the amount and the fee
+    if (!input.inquiry) {
+      const transaction = this.recordBalanceTransaction({ amount: -amount, fee: this.disputeFeeMinor, currency: charge.currency, type: 'adjustment', reportingCategory: 'dispute', source: dispute.id, description: `Chargeback withdrawal for ${charge.id}` });
+      dispute['balance_transactions'] = [structuredClone(transaction)];
+    }
     this.disputes.set(dispute.id, dispute);
     charge.disputed = true;
     this.emit('charge.dispute.created', dispute, { context: controlContext() });
+    return dispute;
+  }
+
+  /**
+   * The card network decides a dispute: `won` reinstates the withdrawn amount (a second balance
+   * transaction, `adjustment`/`dispute_reversal`, with the dispute fee returned) and emits
+   * `charge.dispute.funds_reinstated`; `lost` keeps it withdrawn. `warning_closed` closes an inquiry
+   * (`warning_*` status), which never withdrew anything. Every close emits `charge.dispute.closed`.
+   */
+  closeDispute(disputeOrChargeId: string, status: DisputeCloseStatus): DisputeObject {
+    const dispute = this.disputes.get(disputeOrChargeId) ?? [...this.disputes.values()].find((candidate) => candidate.charge === disputeOrChargeId || candidate['payment_intent'] === disputeOrChargeId);
+    if (!dispute) throw new ControlError(404, 'not_found', `No such dispute: ${disputeOrChargeId}`);
+    if (!DISPUTE_CLOSE_STATUSES.includes(status)) throw new ControlError(400, 'invalid_body', `status is one of ${DISPUTE_CLOSE_STATUSES.join(', ')}`);
+    if (['won', 'lost', 'warning_closed', 'prevented'].includes(dispute.status)) throw new ControlError(409, 'already_closed', `Dispute ${dispute.id} is already ${dispute.status}`);
+    const inquiry = dispute.status.startsWith('warning_');
+    if (inquiry !== (status === 'warning_closed')) {
+      throw new ControlError(409, 'invalid_transition', inquiry ? `Dispute ${dispute.id} is an inquiry: it closes as warning_closed` : `Dispute ${dispute.id} is a chargeback: it closes as won or lost`);
+    }
+    const previous = { status: dispute.status };
+    dispute.status = status;
+    if (status === 'won') {
+      const withdrawn = (dispute['balance_transactions'] as BalanceTransactionObject[])[0];
+      const transaction = this.recordBalanceTransaction({ amount: dispute.amount, fee: -(withdrawn?.fee ?? 0), currency: dispute.currency, type: 'adjustment', reportingCategory: 'dispute_reversal', source: dispute.id, description: `Chargeback reversal for ${dispute.charge}` });
+      (dispute['balance_transactions'] as BalanceTransactionObject[]).push(structuredClone(transaction));
+      this.emit('charge.dispute.funds_reinstated', dispute, { context: controlContext() });
+    }
+    this.emit('charge.dispute.closed', dispute, { context: controlContext(), previousAttributes: previous });
     return dispute;
   }
 
