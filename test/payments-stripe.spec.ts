@@ -3,6 +3,7 @@ import Stripe from 'stripe';
 import request from 'supertest';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { AccountsService } from '#libs/marketplace';
+import { QueueProducer, jobIdFor } from '#libs/queue';
 import {
   advertiserApi,
   balanceOf,
@@ -58,12 +59,26 @@ async function waitForPayout(stack: Stack, owner: Party, payoutId: string, statu
   );
 }
 
+/** short, so that a request the sandbox leaves hanging times out quickly; far above any real answer of the local sandbox */
+const STRIPE_TIMEOUT_MS = 2_000;
+
+async function journalCount(stack: Stack, reference: string): Promise<number> {
+  const [row] = await stack.db.query(`SELECT count(*)::int AS n FROM journal_entries WHERE reference = $1`, [reference]);
+  return row.n;
+}
+
+function eventOf(stack: Stack, type: string, objectId: string) {
+  const event = stack.sandbox.stripe.events({ type }).find((candidate) => (candidate.data.object as { id: string }).id === objectId);
+  if (!event) throw new Error(`no ${type} event for ${objectId}`);
+  return event;
+}
+
 describe('Stripe money rails (the real SDK against the sandbox Stripe server)', () => {
   let stack: Stack;
   const startedAt = new Date();
 
   beforeAll(async () => {
-    stack = await startStack({ stripe: true, timeScale: 0.0001 });
+    stack = await startStack({ stripe: true, timeScale: 0.0001, env: { STRIPE_TIMEOUT_MS: String(STRIPE_TIMEOUT_MS) } });
   });
   afterEach(async () => {
     await stack.sandbox.stripe.webhooksIdle();
@@ -169,6 +184,28 @@ describe('Stripe money rails (the real SDK against the sandbox Stripe server)', 
       stack.sandbox.stripe.succeedPaymentIntent(paymentIntentId);
       await eventually(async () => ((await balanceOf(stack, advertiser)).availableMinor === 25_000 ? true : undefined), 10_000, 'the credit');
     });
+
+    it('times out a PaymentIntent create whose answer never comes (STRIPE_TIMEOUT_MS), retries it under the same key and credits the one PaymentIntent once', async () => {
+      const advertiser = await signUp(stack, 'advertiser');
+      // Stripe writes the PaymentIntent, then the answer is lost: the connection hangs until the SDK gives up
+      stack.sandbox.stripe.injectFault({ path: '/v1/payment_intents', method: 'POST', count: 1, mode: 'hang', when: 'after' });
+      const started = Date.now();
+      const { topUpId, paymentIntentId } = await startTopUp(stack, advertiser, 35_000);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(STRIPE_TIMEOUT_MS);
+      expect(stack.sandbox.stripe.faults.list()).toEqual([]); // the hang was used up by the first request
+      const intents = stack.sandbox.stripe.snapshot().paymentIntents.filter((intent) => intent.metadata['topUpId'] === topUpId);
+      expect(intents.map((intent) => intent.id)).toEqual([paymentIntentId]);
+      const created = stack.sandbox.stripe.events({ type: 'payment_intent.created' }).filter((event) => (event.data.object as { metadata: Record<string, string> }).metadata['topUpId'] === topUpId);
+      expect(created).toHaveLength(1);
+      expect(created[0].request).toMatchObject({ idempotency_key: `topup:${topUpId}` });
+
+      stack.sandbox.stripe.succeedPaymentIntent(paymentIntentId);
+      await eventually(async () => ((await balanceOf(stack, advertiser)).availableMinor === 35_000 ? true : undefined), 10_000, 'the credit');
+      await stack.sandbox.stripe.redeliverEvent(eventOf(stack, 'payment_intent.succeeded', paymentIntentId).id);
+      expect((await balanceOf(stack, advertiser)).availableMinor).toBe(35_000);
+      expect(await journalCount(stack, `top-up:${topUpId}`)).toBe(1);
+      expect(await topUpStatus(stack, topUpId)).toBe('succeeded');
+    });
   });
 
   describe('refunds and disputes', () => {
@@ -224,6 +261,70 @@ describe('Stripe money rails (the real SDK against the sandbox Stripe server)', 
       const event = stack.sandbox.stripe.events({ type: 'charge.dispute.created' }).find((candidate) => (candidate.data.object as { id: string }).id === dispute.id)!;
       await stack.sandbox.stripe.redeliverEvent(event.id);
       expect(await balanceOf(stack, advertiser)).toMatchObject({ availableMinor: 5_000, frozenMinor: 15_000 });
+    });
+
+    it('gives the frozen amount back when the dispute is won (charge.dispute.closed, status won); duplicates change nothing', async () => {
+      const advertiser = await signUp(stack, 'advertiser');
+      const { paymentIntentId } = await paidTopUp(stack, advertiser, 20_000);
+      const dispute = stack.sandbox.stripe.disputeCharge(paymentIntentId, { amount: 15_000, reason: 'product_not_received' });
+      await eventually(async () => ((await balanceOf(stack, advertiser)).frozenMinor === 15_000 ? true : undefined), 10_000, 'the freeze');
+
+      // the sandbox's control route, as a script in another process would call it
+      const closed = await request(stack.sandbox.url).post(`/control/stripe/disputes/${dispute.id}/close`).send({ status: 'won' });
+      expect(closed.status, JSON.stringify(closed.body)).toBe(200);
+      expect(closed.body).toMatchObject({ id: dispute.id, object: 'dispute', status: 'won' });
+      expect(closed.body.balance_transactions.map((transaction: { amount: number; reporting_category: string }) => [transaction.amount, transaction.reporting_category])).toEqual([
+        [-15_000, 'dispute'],
+        [15_000, 'dispute_reversal'],
+      ]);
+      await eventually(async () => ((await balanceOf(stack, advertiser)).frozenMinor === 0 ? true : undefined), 10_000, 'the release');
+      expect(await balanceOf(stack, advertiser)).toMatchObject({ availableMinor: 20_000, frozenMinor: 0 });
+      expect(await journalCount(stack, `dispute:${dispute.id}:released`)).toBe(1);
+
+      // the close again, the opening again (now after the close): nothing moves
+      await stack.sandbox.stripe.redeliverEvent(eventOf(stack, 'charge.dispute.closed', dispute.id).id);
+      await stack.sandbox.stripe.redeliverEvent(eventOf(stack, 'charge.dispute.created', dispute.id).id);
+      await stack.sandbox.stripe.redeliverEvent(eventOf(stack, 'charge.dispute.closed', dispute.id).id);
+      expect(await balanceOf(stack, advertiser)).toMatchObject({ availableMinor: 20_000, frozenMinor: 0 });
+      expect(await journalCount(stack, `dispute:${dispute.id}:freeze`)).toBe(1);
+      expect(await journalCount(stack, `dispute:${dispute.id}:released`)).toBe(1);
+      const again = await request(stack.sandbox.url).post(`/control/stripe/disputes/${dispute.id}/close`).send({ status: 'lost' });
+      expect(again.status).toBe(409);
+    });
+
+    it('writes a lost dispute off to Stripe in one journal entry, also when the close arrives before the opening', async () => {
+      const advertiser = await signUp(stack, 'advertiser');
+      const { topUpId, paymentIntentId } = await paidTopUp(stack, advertiser, 20_000);
+      const stripe = stack.sandbox.stripe;
+      stripe.holdWebhooks();
+      const dispute = stripe.disputeCharge(paymentIntentId, { amount: 15_000 });
+      stripe.closeDispute(dispute.id, 'lost');
+      expect(stripe.webhooks.heldEventIds()).toEqual([eventOf(stack, 'charge.dispute.created', dispute.id).id, eventOf(stack, 'charge.dispute.closed', dispute.id).id]);
+      await stripe.releaseWebhooks('reverse'); // closed first, then created
+      await stripe.webhooksIdle();
+
+      expect(await balanceOf(stack, advertiser)).toMatchObject({ availableMinor: 5_000, frozenMinor: 0 });
+      const entries: { reference: string; account_code: string; amount_minor: string }[] = await stack.db.query(
+        `SELECT e.reference, l.account_code, l.amount_minor FROM journal_entries e JOIN journal_lines l ON l.entry_id = e.id
+          WHERE e.reference LIKE $1 ORDER BY e.reference, l.amount_minor`,
+        [`dispute:${dispute.id}:%`],
+      );
+      expect(entries.map((line) => [line.reference, line.account_code.split(':')[0], Number(line.amount_minor)])).toEqual([
+        [`dispute:${dispute.id}:freeze`, 'advertiser_available', -15_000],
+        [`dispute:${dispute.id}:freeze`, 'advertiser_frozen', 15_000],
+        [`dispute:${dispute.id}:lost`, 'advertiser_frozen', -15_000],
+        [`dispute:${dispute.id}:lost`, 'external', 15_000],
+      ]);
+      // the charged-back payment can no longer be refunded
+      const [payment] = await stack.db.query(`SELECT refunded_minor FROM top_up_payments WHERE top_up_id = $1`, [topUpId]);
+      expect(Number(payment.refunded_minor)).toBe(15_000);
+
+      for (const type of ['charge.dispute.closed', 'charge.dispute.created', 'charge.dispute.closed']) await stripe.redeliverEvent(eventOf(stack, type, dispute.id).id);
+      expect(await balanceOf(stack, advertiser)).toMatchObject({ availableMinor: 5_000, frozenMinor: 0 });
+      expect(await journalCount(stack, `dispute:${dispute.id}:freeze`)).toBe(1);
+      expect(await journalCount(stack, `dispute:${dispute.id}:lost`)).toBe(1);
+      const processed = await stack.db.query(`SELECT count(*)::int AS n FROM stripe_events WHERE id = $1`, [eventOf(stack, 'charge.dispute.closed', dispute.id).id]);
+      expect(processed[0].n).toBe(1);
     });
   });
 
@@ -310,6 +411,52 @@ describe('Stripe money rails (the real SDK against the sandbox Stripe server)', 
       const keys = stack.sandbox.stripe.events({ type: 'transfer.created' }).map((event) => event.request.idempotency_key);
       expect(keys).toContain(`payout:${retry.body.id}`);
       expect((await payoutsOf(stack, owner)).map((payout) => payout.status)).toEqual(['paid', 'failed', 'reversed']);
+    });
+
+    it('finishes a payout whose transfer attempts all ended with an unknown outcome: the sweep re-queues it under the same key, one transfer', async () => {
+      const advertiser = await signUp(stack, 'advertiser', 'Acme Wallet');
+      await paidTopUp(stack, advertiser, 30_000);
+      const channel = await onboardChannel(stack, owner, { priceMinor: 25_000 });
+      const { creativeId } = await campaignWithCreative(stack, advertiser);
+      const booked = await book(stack, advertiser, channel.id, creativeId, 2000);
+      expect(booked.status, JSON.stringify(booked.body)).toBe(201);
+      expect((await channelApi(stack).post(`/v1/offers/${booked.body.id}/accept`).set(owner.auth)).status).toBe(200);
+      expect((await waitForStatus(stack, advertiser, booked.body.id, ['completed', 'failed', 'needs_review'], 40_000)).status).toBe('completed');
+
+      const stripe = stack.sandbox.stripe;
+      stripe.holdWebhooks(); // no transfer.created: only the API answer could tell the worker
+      // Stripe makes the transfer, then every answer is lost (a 500 after the write), for every retry
+      stripe.injectFault({ path: '/v1/transfers', method: 'POST', count: 10_000, mode: 'error', when: 'after' });
+      const requested = await channelApi(stack).post('/v1/payouts').set(owner.auth).send({ currency: 'USD' });
+      expect(requested.status, JSON.stringify(requested.body)).toBe(201);
+      const payoutId = requested.body.id as string;
+
+      // let the job use up its attempts without waiting out its backoff
+      const queue = stack.worker!.context.get(QueueProducer).queue('payments');
+      const exhausted = await eventually(async () => {
+        const job = await queue.getJob(jobIdFor('payout', { payoutId }));
+        const state = job ? await job.getState() : 'missing';
+        if (job && state === 'delayed') await job.promote().catch(() => undefined);
+        return state === 'failed' ? job : undefined;
+      }, 50_000, 'the payout job to use up its attempts');
+      expect(exhausted!.attemptsMade).toBe(exhausted!.opts.attempts);
+      expect((await payoutsOf(stack, owner)).find((payout) => payout.id === payoutId)).toMatchObject({ status: 'pending', transferId: null });
+      expect(await earningsOf(stack, owner)).toMatchObject({ availableMinor: 0, inTransitMinor: 22_500 });
+
+      stripe.faults.clear(); // Stripe answers again
+      const paid = await waitForPayout(stack, owner, payoutId, ['paid', 'failed']);
+      expect(paid).toMatchObject({ status: 'paid', transferId: expect.stringMatching(/^tr_/) });
+      const transfers = stripe.snapshot().transfers.filter((transfer) => transfer.metadata['payoutId'] === payoutId);
+      expect(transfers.map((transfer) => transfer.id)).toEqual([paid.transferId]);
+      expect(transfers[0].amount).toBe(22_500);
+      const created = stripe.events({ type: 'transfer.created' }).filter((event) => (event.data.object as { metadata: Record<string, string> }).metadata['payoutId'] === payoutId);
+      expect(created.map((event) => event.request.idempotency_key)).toEqual([`payout:${payoutId}`]);
+      expect(await journalCount(stack, `payout:${payoutId}:paid`)).toBe(1);
+
+      await stripe.releaseWebhooks();
+      await stripe.webhooksIdle();
+      expect(await earningsOf(stack, owner)).toMatchObject({ availableMinor: 0, inTransitMinor: 0 });
+      expect((await payoutsOf(stack, owner)).find((payout) => payout.id === payoutId)?.status).toBe('paid');
     });
   });
 

@@ -25,7 +25,7 @@ export const STRIPE_TEST_SECRET_KEY = 'sk_test_placard_e2e_0123456789';
 export const STRIPE_TEST_WEBHOOK_SECRET = 'whsec_placard_e2e_0123456789';
 const ADVERTISER_API_STRIPE_EVENTS = [
   'payment_intent.succeeded', 'payment_intent.payment_failed', 'payment_intent.canceled', 'checkout.session.completed', 'checkout.session.expired',
-  'charge.succeeded', 'charge.failed', 'charge.refunded', 'charge.dispute.created', 'refund.created', 'refund.updated', 'refund.failed',
+  'charge.succeeded', 'charge.failed', 'charge.refunded', 'charge.dispute.created', 'charge.dispute.closed', 'charge.dispute.funds_reinstated', 'refund.created', 'refund.updated', 'refund.failed',
 ];
 const CHANNEL_API_STRIPE_EVENTS = ['account.updated', 'transfer.created', 'transfer.reversed', 'transfer.updated'];
 

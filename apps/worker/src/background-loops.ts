@@ -1,8 +1,11 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { PLACARD_CONFIG, PlacardConfig, scaledMs } from '#libs/config';
-import { IngestService, ReconciliationService, enqueueDueWork } from '#libs/marketplace';
+import { IngestService, ReconciliationService, enqueueDueWork, requeueStuckMoneyMovements } from '#libs/marketplace';
 import { OutboxRelay, QueueProducer } from '#libs/queue';
+
+/** a pending payout or refund is looked at again this long (scaled) after its last attempt was queued */
+const STUCK_AFTER_MINUTES = 15;
 
 interface Loop {
   name: string;
@@ -37,6 +40,10 @@ export class BackgroundLoops {
       { name: 'due-work sweep', everyMs: this.config.sweepIntervalMs, run: () => enqueueDueWork(this.dataSource, this.producer) },
       { name: 'channel re-check', everyMs: Math.max(1000, scaledMs(this.config, this.config.channelRecheckMinutes) / 4), run: () => this.scheduleRechecks() },
       { name: 'post retention', everyMs: 3600_000, run: () => this.ingest.prune(this.config.postRetentionDays) },
+      // payouts/refunds whose job gave up with an unknown outcome: again, same idempotency key (Stripe only)
+      ...(this.reconciliation.enabled
+        ? [{ name: 'stuck money movements', everyMs: this.config.sweepIntervalMs, run: () => requeueStuckMoneyMovements(this.dataSource, this.producer, { olderThanMs: scaledMs(this.config, STUCK_AFTER_MINUTES) }) }]
+        : []),
       // the last 24 h against Stripe's balance transactions, hourly (Stripe only)
       ...(this.reconciliation.enabled ? [{ name: 'reconciliation', everyMs: 3600_000, run: () => this.reconciliation.schedule({ from: new Date(Date.now() - 86_400_000), to: new Date() }, 'schedule') }] : []),
     ];

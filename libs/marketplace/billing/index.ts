@@ -6,6 +6,7 @@ export * from './refunds.service';
 export * from './payouts.service';
 export * from './reconciliation.service';
 export * from './stripe-webhook.service';
+export * from './stuck-movements';
 
 import { PayoutsService } from './payouts.service';
 import { ReconciliationService } from './reconciliation.service';

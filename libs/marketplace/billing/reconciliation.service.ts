@@ -7,6 +7,7 @@ import { enqueueInOutbox } from '#libs/queue';
 import { PAYMENTS_PROVIDER } from '../tokens';
 import { ReconciliationDifference, ReconciliationReportEntity, StripeLedgerLinkEntity } from './billing.entities';
 import { isUuid, isoCurrency, requireStripe } from './stripe-provider';
+import { disputeReinstatementSource } from './stripe-top-ups.service';
 
 /** Balance transactions that are not movements of Placard's money (the platform paying itself out to its bank). */
 const NOT_RECONCILED_TYPES = new Set(['payout', 'payout_cancel', 'payout_failure']);
@@ -84,13 +85,13 @@ export class ReconciliationService {
     }
     const inPeriod = (at: Date): boolean => at >= from && at < to;
     const periodTransactions = transactions.filter((transaction) => inPeriod(transaction.createdAt));
-    const bySource = new Map(transactions.filter((transaction) => transaction.sourceId).map((transaction) => [transaction.sourceId as string, transaction]));
+    const bySource = new Map(transactions.filter((transaction) => transaction.sourceId).map((transaction) => [reconciliationKey(transaction) as string, transaction]));
 
     const links = await this.dataSource.manager
       .createQueryBuilder(StripeLedgerLinkEntity, 'link')
       .where('link.occurredAt >= :from AND link.occurredAt < :to', { from, to })
       .getMany();
-    const sourceIds = periodTransactions.map((transaction) => transaction.sourceId).filter((id): id is string => id !== null);
+    const sourceIds = periodTransactions.map(reconciliationKey).filter((id): id is string => id !== null);
     const linkedSources = new Set<string>(
       sourceIds.length === 0
         ? []
@@ -100,6 +101,8 @@ export class ReconciliationService {
     const differences: ReconciliationDifference[] = [];
     for (const link of links) {
       const transaction = bySource.get(link.sourceId);
+      // a zero link says Stripe moved nothing (a dispute inquiry): nothing to find at Stripe
+      if (!transaction && link.amountMinor === 0) continue;
       if (!transaction) {
         differences.push({ kind: 'missing', sourceId: link.sourceId, balanceTransactionId: null, journalReference: link.journalReference, type: link.kind, currency: link.currency, ledgerMinor: link.amountMinor, stripeMinor: null });
       } else if (transaction.amountMinor !== link.amountMinor || isoCurrency(transaction.currency) !== link.currency) {
@@ -107,9 +110,19 @@ export class ReconciliationService {
       }
     }
     for (const transaction of periodTransactions) {
-      if (transaction.sourceId && linkedSources.has(transaction.sourceId)) continue;
+      const key = reconciliationKey(transaction);
+      if (key && linkedSources.has(key)) continue;
       differences.push({ kind: 'extra', sourceId: transaction.sourceId, balanceTransactionId: transaction.id, journalReference: null, type: transaction.type, currency: isoCurrency(transaction.currency), ledgerMinor: null, stripeMinor: transaction.amountMinor });
     }
-    return { differences, ledgerCount: links.length, stripeCount: periodTransactions.length };
+    return { differences, ledgerCount: links.filter((link) => link.amountMinor !== 0 || bySource.has(link.sourceId)).length, stripeCount: periodTransactions.length };
   }
+}
+
+/**
+ * The ledger link a balance transaction is matched with: its source, except for the money a won
+ * dispute gets back, whose source is the dispute like the withdrawal's.
+ */
+function reconciliationKey(transaction: StripeBalanceTransaction): string | null {
+  if (!transaction.sourceId) return null;
+  return transaction.reportingCategory === 'dispute_reversal' ? disputeReinstatementSource(transaction.sourceId) : transaction.sourceId;
 }

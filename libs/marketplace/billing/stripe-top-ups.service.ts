@@ -16,6 +16,20 @@ interface TopUpRow {
   status: string;
 }
 
+/** What the end of a dispute does with the frozen amount, by the dispute's final status. */
+const DISPUTE_OUTCOMES: Partial<Record<Stripe.Dispute.Status, 'release' | 'write_off'>> = {
+  won: 'release',
+  warning_closed: 'release',
+  prevented: 'release',
+  lost: 'write_off',
+};
+
+/**
+ * The reconciliation key of the balance transaction that gives a won dispute's money back: Stripe
+ * gives it the dispute as its source too, next to the withdrawal.
+ */
+export const disputeReinstatementSource = (disputeId: string): string => `${disputeId}:reinstated`;
+
 /** What a payment-side event says about the top-up it belongs to. */
 interface PaymentRef {
   topUpId?: string | null;
@@ -99,22 +113,102 @@ export class StripeTopUpsService {
     const topUp = await this.findTopUp({ topUpId: dispute.metadata?.['topUpId'], paymentIntentId });
     await this.events.once(event, async (tx) => {
       if (!topUp || !paymentIntentId) return this.unmatched(event, dispute.id);
-      await this.credit(tx, topUp.id, { paymentIntentId, chargeId: idOf(dispute.charge) });
-      const reference = `dispute:${dispute.id}:freeze`;
-      await linkStripeMovement(tx, { sourceId: dispute.id, kind: 'dispute', journalReference: reference, amountMinor: -dispute.amount, currency: topUp.currency });
-      const available = await this.ledger.balance(LedgerAccounts.advertiserAvailable(topUp.account_id, topUp.currency), tx);
-      const freeze = Math.min(dispute.amount, available);
-      if (freeze < dispute.amount) this.logger.warn(`dispute ${dispute.id}: ${dispute.amount} disputed, only ${freeze} available to freeze`);
-      if (freeze <= 0) return;
-      await this.ledger.post(tx, {
-        kind: 'dispute_freeze',
-        reference,
-        description: `Dispute ${dispute.id} (${dispute.reason}) on top-up ${topUp.id}`,
-        lines: [
-          { account: LedgerAccounts.advertiserAvailable(topUp.account_id, topUp.currency), amountMinor: -freeze },
-          { account: LedgerAccounts.advertiserFrozen(topUp.account_id, topUp.currency), amountMinor: freeze },
-        ],
-      });
+      await this.freezeOnce(tx, topUp, dispute, paymentIntentId);
+    });
+  }
+
+  /**
+   * `charge.dispute.closed`: `won` (and `warning_closed`, `prevented`: nothing was or will be taken)
+   * gives the frozen amount back to the available balance; `lost` writes it off to Stripe, which took
+   * the money back when the dispute opened. A close arriving before its `charge.dispute.created`
+   * freezes first; the journal references make a second close of the same dispute do nothing.
+   */
+  async disputeClosed(event: Stripe.Event, dispute: Stripe.Dispute): Promise<void> {
+    const paymentIntentId = idOf(dispute.payment_intent);
+    const topUp = await this.findTopUp({ topUpId: dispute.metadata?.['topUpId'], paymentIntentId });
+    await this.events.once(event, async (tx) => {
+      if (!topUp || !paymentIntentId) return this.unmatched(event, dispute.id);
+      const outcome = DISPUTE_OUTCOMES[dispute.status];
+      if (!outcome) {
+        this.logger.warn(`${event.type} ${event.id}: dispute ${dispute.id} has status ${dispute.status}, not a final one; nothing changes`);
+        return;
+      }
+      await this.freezeOnce(tx, topUp, dispute, paymentIntentId);
+      const references = { release: `dispute:${dispute.id}:released`, write_off: `dispute:${dispute.id}:lost` };
+      const [closed] = await tx.query(`SELECT reference FROM journal_entries WHERE reference = ANY($1::text[]) LIMIT 1`, [Object.values(references)]);
+      if (closed) return; // closed before (a second close event of the same dispute)
+      if (outcome === 'release') {
+        // what Stripe gave back (the `dispute_reversal` balance transaction), for reconciliation
+        for (const transaction of dispute.balance_transactions ?? []) {
+          if (transaction.reporting_category !== 'dispute_reversal') continue;
+          await linkStripeMovement(tx, {
+            sourceId: disputeReinstatementSource(dispute.id),
+            kind: 'dispute_reversal',
+            journalReference: references.release,
+            amountMinor: transaction.amount,
+            currency: topUp.currency,
+            occurredAt: new Date(transaction.created * 1000),
+          });
+        }
+      } else {
+        // the charge is charged back: nothing of it can be refunded any more
+        await tx.query(`UPDATE top_up_payments SET refunded_minor = LEAST(amount_minor, refunded_minor + $2) WHERE top_up_id = $1`, [topUp.id, String(dispute.amount)]);
+      }
+      const frozenAccount = LedgerAccounts.advertiserFrozen(topUp.account_id, topUp.currency);
+      const [row] = await tx.query(
+        `SELECT COALESCE(SUM(l.amount_minor), 0) AS frozen FROM journal_entries e JOIN journal_lines l ON l.entry_id = e.id
+          WHERE e.reference = $1 AND l.account_code = $2`,
+        [`dispute:${dispute.id}:freeze`, frozenAccount.code],
+      );
+      const frozen = Number(row?.frozen ?? 0);
+      if (outcome === 'write_off' && frozen < dispute.amount) {
+        this.logger.warn(`dispute ${dispute.id} lost: ${dispute.amount} taken back by Stripe, only ${frozen} was frozen to write off`);
+      }
+      if (frozen <= 0) return;
+      await this.ledger.post(tx, outcome === 'release'
+        ? {
+          kind: 'dispute_release',
+          reference: references.release,
+          description: `Dispute ${dispute.id} closed ${dispute.status}; the frozen amount is available again`,
+          lines: [
+            { account: frozenAccount, amountMinor: -frozen },
+            { account: LedgerAccounts.advertiserAvailable(topUp.account_id, topUp.currency), amountMinor: frozen },
+          ],
+        }
+        : {
+          kind: 'dispute_lost',
+          reference: references.write_off,
+          description: `Dispute ${dispute.id} lost; Stripe kept the disputed amount`,
+          lines: [
+            { account: frozenAccount, amountMinor: -frozen },
+            { account: LedgerAccounts.external(STRIPE, topUp.currency), amountMinor: frozen },
+          ],
+        });
+    });
+  }
+
+  /**
+   * Freezes a dispute's amount once: the link to Stripe's withdrawal (none for an inquiry, which takes
+   * nothing: a zero link) is the guard, so the created and closed events may come in any order.
+   */
+  private async freezeOnce(tx: EntityManager, topUp: { id: string; account_id: string; currency: string }, dispute: Stripe.Dispute, paymentIntentId: string): Promise<void> {
+    await this.credit(tx, topUp.id, { paymentIntentId, chargeId: idOf(dispute.charge) });
+    const reference = `dispute:${dispute.id}:freeze`;
+    const withdrawn = dispute.status.startsWith('warning_') ? 0 : dispute.amount;
+    const first = await linkStripeMovement(tx, { sourceId: dispute.id, kind: 'dispute', journalReference: reference, amountMinor: -withdrawn, currency: topUp.currency, occurredAt: new Date(dispute.created * 1000) });
+    if (!first) return;
+    const available = await this.ledger.balance(LedgerAccounts.advertiserAvailable(topUp.account_id, topUp.currency), tx);
+    const freeze = Math.min(dispute.amount, available);
+    if (freeze < dispute.amount) this.logger.warn(`dispute ${dispute.id}: ${dispute.amount} disputed, only ${freeze} available to freeze`);
+    if (freeze <= 0) return;
+    await this.ledger.post(tx, {
+      kind: 'dispute_freeze',
+      reference,
+      description: `Dispute ${dispute.id} (${dispute.reason}) on top-up ${topUp.id}`,
+      lines: [
+        { account: LedgerAccounts.advertiserAvailable(topUp.account_id, topUp.currency), amountMinor: -freeze },
+        { account: LedgerAccounts.advertiserFrozen(topUp.account_id, topUp.currency), amountMinor: freeze },
+      ],
     });
   }
 

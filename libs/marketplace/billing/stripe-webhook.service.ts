@@ -57,6 +57,8 @@ export class StripeWebhookService {
         return this.topUps.chargeRefunded(event, object as Stripe.Charge);
       case 'charge.dispute.created':
         return this.topUps.disputeCreated(event, object as Stripe.Dispute);
+      case 'charge.dispute.closed':
+        return this.topUps.disputeClosed(event, object as Stripe.Dispute);
       case 'refund.created':
       case 'refund.updated':
       case 'refund.failed':
