@@ -268,7 +268,7 @@ describe('control routes', () => {
     expect(won.body).toMatchObject({ id: dispute.body.id, status: 'won' });
     expect(won.body.balance_transactions.map((transaction: { amount: number; reporting_category: string }) => [transaction.amount, transaction.reporting_category])).toEqual([[-1000, 'dispute'], [1000, 'dispute_reversal']]);
     const closed = await receiver.waitFor((item) => item.event.type === 'charge.dispute.closed');
-    expect(closed.event.data.object).toMatchObject({ id: dispute.body.id, status: 'won' });
+    expect((closed.event as unknown as { data: { object: unknown } }).data.object).toMatchObject({ id: dispute.body.id, status: 'won' });
     expect((await control('POST', `/disputes/${dispute.body.id}/close`, { status: 'lost' })).status).toBe(409);
     const again = await control('POST', `/checkout/sessions/${session.body.id}/complete`);
     expect(again.status).toBe(409);
