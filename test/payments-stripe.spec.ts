@@ -326,6 +326,20 @@ describe('Stripe money rails (the real SDK against the sandbox Stripe server)', 
       const processed = await stack.db.query(`SELECT count(*)::int AS n FROM stripe_events WHERE id = $1`, [eventOf(stack, 'charge.dispute.closed', dispute.id).id]);
       expect(processed[0].n).toBe(1);
     });
+
+    it('releases an inquiry closed as warning_closed; Stripe took nothing, so reconciliation expects nothing', async () => {
+      const advertiser = await signUp(stack, 'advertiser');
+      const { paymentIntentId } = await paidTopUp(stack, advertiser, 10_000);
+      const inquiry = await request(stack.sandbox.url).post(`/control/stripe/charges/${paymentIntentId}/dispute/inquiry`).send({});
+      expect(inquiry.body).toMatchObject({ status: 'warning_needs_response', balance_transactions: [] });
+      await eventually(async () => ((await balanceOf(stack, advertiser)).frozenMinor === 10_000 ? true : undefined), 10_000, 'the freeze');
+      expect((await request(stack.sandbox.url).post(`/control/stripe/disputes/${inquiry.body.id}/close`).send({ status: 'won' })).status).toBe(409);
+      await request(stack.sandbox.url).post(`/control/stripe/disputes/${inquiry.body.id}/close`).send({ status: 'warning_closed' }).expect(200);
+      await eventually(async () => ((await balanceOf(stack, advertiser)).frozenMinor === 0 ? true : undefined), 10_000, 'the release');
+      expect(await balanceOf(stack, advertiser)).toMatchObject({ availableMinor: 10_000, frozenMinor: 0 });
+      const [link] = await stack.db.query(`SELECT amount_minor FROM stripe_ledger_links WHERE source_id = $1`, [inquiry.body.id]);
+      expect(Number(link.amount_minor)).toBe(0);
+    });
   });
 
   describe('owner payouts through Connect', () => {
@@ -431,15 +445,22 @@ describe('Stripe money rails (the real SDK against the sandbox Stripe server)', 
       expect(requested.status, JSON.stringify(requested.body)).toBe(201);
       const payoutId = requested.body.id as string;
 
-      // let the job use up its attempts without waiting out its backoff
+      // let the job use up its attempts without waiting out its backoff, until the sweep has queued it again
+      const failedAttempts = async (): Promise<number> => {
+        const metrics = await request(stack.worker!.url).get('/metrics');
+        return Number(/jobs_failed_total\{[^}]*job="payout"[^}]*\} (\d+)/.exec(metrics.text)?.[1] ?? 0);
+      };
+      const failedBefore = await failedAttempts();
       const queue = stack.worker!.context.get(QueueProducer).queue('payments');
-      const exhausted = await eventually(async () => {
-        const job = await queue.getJob(jobIdFor('payout', { payoutId }));
-        const state = job ? await job.getState() : 'missing';
-        if (job && state === 'delayed') await job.promote().catch(() => undefined);
-        return state === 'failed' ? job : undefined;
-      }, 50_000, 'the payout job to use up its attempts');
-      expect(exhausted!.attemptsMade).toBe(exhausted!.opts.attempts);
+      const jobId = jobIdFor('payout', { payoutId });
+      await eventually(async () => {
+        const job = await queue.getJob(jobId);
+        if (job && (await job.getState()) === 'delayed') await job.promote().catch(() => undefined);
+        // the sweep moves updated_at on when it re-queues, and it only re-queues a job that gave up
+        const [row] = await stack.db.query(`SELECT updated_at > created_at AS requeued FROM payouts WHERE id = $1`, [payoutId]);
+        return row.requeued ? true : undefined;
+      }, 50_000, 'the payout job to use up its attempts and the sweep to queue it again');
+      expect((await failedAttempts()) - failedBefore).toBeGreaterThanOrEqual(8); // DEFAULT_JOB_OPTIONS.attempts
       expect((await payoutsOf(stack, owner)).find((payout) => payout.id === payoutId)).toMatchObject({ status: 'pending', transferId: null });
       expect(await earningsOf(stack, owner)).toMatchObject({ availableMinor: 0, inTransitMinor: 22_500 });
 
