@@ -252,6 +252,44 @@ describe('Stripe money rails (the real SDK against the sandbox Stripe server)', 
       expect((await balanceOf(stack, advertiser)).availableMinor).toBe(0);
     });
 
+    it('finishes a refund whose attempts all ended with an unknown outcome: the sweep re-queues it under the same key, one Stripe refund', async () => {
+      const advertiser = await signUp(stack, 'advertiser');
+      const { paymentIntentId } = await paidTopUp(stack, advertiser, 12_000);
+      const stripe = stack.sandbox.stripe;
+      stripe.holdWebhooks(); // no refund.created: only the API answer could tell the worker
+      stripe.injectFault({ path: '/v1/refunds', method: 'POST', count: 10_000, mode: 'error', when: 'after' });
+      const response = await advertiserApi(stack).post('/v1/balance/refunds').set(advertiser.auth).send({ currency: 'USD' });
+      expect(response.status, JSON.stringify(response.body)).toBe(201);
+      const refundId = response.body.refunds[0].id as string;
+
+      const queue = stack.worker!.context.get(QueueProducer).queue('payments');
+      await eventually(async () => {
+        const job = await queue.getJob(jobIdFor('refund', { refundId }));
+        if (job && (await job.getState()) === 'delayed') await job.promote().catch(() => undefined);
+        const [row] = await stack.db.query(`SELECT updated_at > created_at AS requeued FROM refunds WHERE id = $1`, [refundId]);
+        return row.requeued ? true : undefined;
+      }, 50_000, 'the refund job to use up its attempts and the sweep to queue it again');
+      const [pending] = await stack.db.query(`SELECT status, provider_ref FROM refunds WHERE id = $1`, [refundId]);
+      expect(pending).toEqual({ status: 'pending', provider_ref: null });
+
+      stripe.faults.clear();
+      await eventually(async () => {
+        const [row] = await stack.db.query(`SELECT status FROM refunds WHERE id = $1`, [refundId]);
+        return row.status === 'pending' ? undefined : row.status;
+      }, 15_000, 'the refund to settle');
+      const refunds = stripe.snapshot().refunds.filter((refund) => refund.metadata['refundId'] === refundId);
+      expect(refunds).toHaveLength(1);
+      expect(refunds[0]).toMatchObject({ amount: 12_000, payment_intent: paymentIntentId, status: 'succeeded' });
+      const [settled] = await stack.db.query(`SELECT status, provider_ref FROM refunds WHERE id = $1`, [refundId]);
+      expect(settled).toEqual({ status: 'succeeded', provider_ref: refunds[0].id });
+      expect(await journalCount(stack, `refund:${refundId}`)).toBe(1);
+      expect(await journalCount(stack, `refund:${refundId}:failed`)).toBe(0);
+
+      await stripe.releaseWebhooks();
+      await stripe.webhooksIdle();
+      expect((await balanceOf(stack, advertiser)).availableMinor).toBe(0);
+    });
+
     it('freezes the disputed amount and shows it in the balance', async () => {
       const advertiser = await signUp(stack, 'advertiser');
       const { paymentIntentId } = await paidTopUp(stack, advertiser, 20_000);
