@@ -7,7 +7,7 @@ import { queuePrefix } from './connection';
 export class QueueProducer {
   private readonly queues = new Map<QueueName, Queue>();
 
-  constructor(private readonly connection: Redis) {
+  constructor(connection: Redis) {
     for (const name of Object.values(QUEUES)) {
       this.queues.set(name, new Queue(name, { connection, prefix: queuePrefix(), defaultJobOptions: DEFAULT_JOB_OPTIONS }));
     }

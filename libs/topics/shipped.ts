@@ -7,7 +7,6 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { DEFAULT_TRAIN_OPTIONS, trainClassifier, type LabelledText, type TrainOptions } from './classifier';
-import { DEFAULT_FEATURE_CONFIG } from './features';
 import { encodeClassifier } from './model-file';
 import { MODEL_FILE_NAME } from './topic-model';
 import { isBrandSafetyId, isTopicId } from './taxonomy';

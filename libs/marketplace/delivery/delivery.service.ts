@@ -7,7 +7,7 @@ import { PlatformError } from '#libs/platforms';
 import { enqueueInOutbox } from '#libs/queue';
 import { ChannelEntity } from '../channels/channel.entities';
 import { contentHash } from '../campaigns/post-content';
-import { CheckVerdict, DeliveryCheckEntity, PlacementEntity } from '../placements/placement.entities';
+import { CheckVerdict, PlacementEntity } from '../placements/placement.entities';
 import { PlacementTransitions } from '../placements/placement-transitions';
 import { CONTEXT_CHECKER, PLATFORM_ADAPTER } from '../tokens';
 import { planCheckpoints } from './checkpoints';
