@@ -25,7 +25,9 @@ export interface HttpAppOptions {
  */
 export async function createHttpApp(module: unknown, options: HttpAppOptions): Promise<{ app: NestFastifyApplication; logger: Logger }> {
   const logger = createLogger(options.name);
-  const adapter = new FastifyAdapter({ bodyLimit: 256 * 1024, trustProxy: true });
+  // behind a proxy, TRUST_PROXY makes request.ip the client's address; without one it would let
+  // anyone pick their address (and dodge the per-address limit on public routes) with X-Forwarded-For
+  const adapter = new FastifyAdapter({ bodyLimit: 256 * 1024, trustProxy: process.env.TRUST_PROXY === 'true' });
   const app = await NestFactory.create<NestFastifyApplication>(module as never, adapter, {
     logger: new PinoNestLogger(logger),
     rawBody: options.rawBody ?? false,
