@@ -41,6 +41,7 @@ export interface PlacardConfig {
   recommendationsCacheSeconds: number;
   channelRecheckMinutes: number;
   rateLimitPerMinute: number;
+  trustProxy: boolean;
   relayIntervalMs: number;
   sweepIntervalMs: number;
   logLevel: string;
@@ -170,6 +171,7 @@ export function parseConfig(env: Env = process.env): PlacardConfig {
     recommendationsCacheSeconds: read.number('RECOMMENDATIONS_CACHE_SECONDS', 30, { min: 0, max: 3600 }),
     channelRecheckMinutes: read.number('CHANNEL_RECHECK_MINUTES', 360, { min: 0.001 }),
     rateLimitPerMinute: read.number('RATE_LIMIT_PER_MINUTE', 600, { integer: true, min: 1 }),
+    trustProxy: read.boolean('TRUST_PROXY', false),
     relayIntervalMs: read.number('OUTBOX_RELAY_INTERVAL_MS', 200, { integer: true, min: 10 }),
     sweepIntervalMs: read.number('SWEEP_INTERVAL_MS', 5000, { integer: true, min: 100 }),
     logLevel: read.oneOf('LOG_LEVEL', 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']) ?? 'info',

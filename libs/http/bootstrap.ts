@@ -5,6 +5,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
 import { PinoNestLogger, createLogger } from '#libs/common';
+import { parseConfig } from '#libs/config';
 import { ErrorBodyFilter } from './exception.filter';
 import { checkHealth } from './health';
 import { createMetricsRegistry, httpMetrics } from './metrics';
@@ -27,7 +28,7 @@ export async function createHttpApp(module: unknown, options: HttpAppOptions): P
   const logger = createLogger(options.name);
   // behind a proxy, TRUST_PROXY makes request.ip the client's address; without one it would let
   // anyone pick their address (and dodge the per-address limit on public routes) with X-Forwarded-For
-  const adapter = new FastifyAdapter({ bodyLimit: 256 * 1024, trustProxy: process.env.TRUST_PROXY === 'true' });
+  const adapter = new FastifyAdapter({ bodyLimit: 256 * 1024, trustProxy: parseConfig().trustProxy });
   const app = await NestFactory.create<NestFastifyApplication>(module as never, adapter, {
     logger: new PinoNestLogger(logger),
     rawBody: options.rawBody ?? false,
