@@ -133,6 +133,16 @@ describe('channel content: ingest without people, profiles, catalog, recommendat
     }
     const bad = await advertiserApi(stack).get('/v1/channels?cursor=garbage').set(advertiser.auth);
     expect([bad.status, bad.body.error.code]).toEqual([400, 'validation_failed']);
+    const encoded = (values: unknown[]) => Buffer.from(JSON.stringify(values)).toString("base64url");
+    for (const [path, values] of [
+      ['/v1/channels', [1, 'x']],
+      ['/v1/channels', [null, null]],
+      ['/v1/placements', ['nope', 'x']],
+      ['/v1/placements', [null, null]],
+    ] as [string, unknown[]][]) {
+      const wrong = await advertiserApi(stack).get(`${path}?cursor=${encoded(values)}`).set(advertiser.auth);
+      expect([wrong.status, wrong.body.error.code], `${path} ${JSON.stringify(values)}`).toEqual([400, 'validation_failed']);
+    }
   });
 
   it('recommends a Russian crypto channel for an English crypto campaign, explains it, and never shows excluded topics', async () => {

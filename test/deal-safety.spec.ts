@@ -1,7 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { AccountsService, PLATFORM_ADAPTER } from '#libs/marketplace';
 import type { PlatformAdapter } from '#libs/platforms';
-import { queuePrefix } from '#libs/queue';
+import { QUEUE_OF_JOB, QueueProducer, jobIdFor, queuePrefix } from '#libs/queue';
+import { randomUUID } from 'node:crypto';
 import IORedis from 'ioredis';
 import { PublishJob } from '../apps/worker/src/jobs/publish.job';
 import {
@@ -10,6 +11,7 @@ import {
   book,
   campaignWithCreative,
   channelApi,
+  eventually,
   onboardChannel,
   placementOf,
   signUp,
@@ -77,6 +79,15 @@ describe('deal safety', () => {
     expect(rows[0].n).toBe(1);
     const other = await advertiserApi(stack).post('/v1/placements').set(advertiser.auth).set('Idempotency-Key', 'book-42').send({ ...body, format: '2/48' });
     expect([other.status, other.body.error.code]).toEqual([422, 'idempotency_key_reused']);
+
+    // a response that shows a secret once (a new API key) is never stored for replay
+    const signUpBody = { email: 'once@example.com', name: 'Once' };
+    const firstSignUp = await advertiserApi(stack).post('/v1/accounts').set('Idempotency-Key', 'signup-1').send(signUpBody);
+    const secondSignUp = await advertiserApi(stack).post('/v1/accounts').set('Idempotency-Key', 'signup-1').send(signUpBody);
+    expect(firstSignUp.status).toBe(201);
+    expect(secondSignUp.body.apiKey).not.toBe(firstSignUp.body.apiKey);
+    const stored = await stack.db.query(`SELECT count(*)::int AS n FROM idempotency_keys WHERE response_body::text LIKE '%plc_%'`);
+    expect(stored[0].n).toBe(0);
 
     // a top-up retried with its key credits once
     const topUpBody = { amountMinor: 777, currency: 'USD' };
@@ -146,6 +157,55 @@ describe('deal safety', () => {
     } finally {
       adapter.publish = realPublish;
     }
+  });
+
+  it('refuses to cancel once the send has started, so an ad that runs is never refunded', async () => {
+    const channel = await onboardChannel(stack, owner);
+    const adapter = stack.worker!.context.get<PlatformAdapter>(PLATFORM_ADAPTER);
+    const realPublish = adapter.publish.bind(adapter);
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let sending!: () => void;
+    const started = new Promise<void>((resolve) => (sending = resolve));
+    adapter.publish = async (chatId, post) => {
+      if (chatId === String(channel.chatId)) {
+        sending();
+        await held; // Telegram is slow to answer
+      }
+      return realPublish(chatId, post);
+    };
+    try {
+      const booked = await book(stack, advertiser, channel.id, creativeId, 800);
+      await channelApi(stack).post(`/v1/offers/${booked.body.id}/accept`).set(owner.auth);
+      await started;
+      const cancel = await advertiserApi(stack).post(`/v1/placements/${booked.body.id}/cancel`).set(advertiser.auth);
+      expect([cancel.status, cancel.body.error.code]).toEqual([409, 'invalid_transition']);
+      release();
+      const published = await waitForStatus(stack, advertiser, booked.body.id, ['published', 'completed', 'failed', 'needs_review'], 15_000);
+      expect(published.status).not.toBe('cancelled');
+      expect(postsWithLabel(channel.chatId)).toHaveLength(1);
+    } finally {
+      release();
+      adapter.publish = realPublish;
+    }
+  });
+
+  it('queues due work again when its job already ended in BullMQ', async () => {
+    const producer = stack.worker!.context.get(QueueProducer);
+    const data = { placementId: randomUUID() }; // settling an unknown placement is a no-op that completes
+    await producer.add('settle', data);
+    const queue = producer.queue(QUEUE_OF_JOB.settle);
+    const jobId = jobIdFor('settle', data);
+    const first = await eventually(async () => (await queue.getJob(jobId))?.finishedOn ?? undefined, 10_000, 'the first run');
+    await producer.add('settle', data); // a plain add is a no-op while BullMQ keeps the finished job
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect((await queue.getJob(jobId))?.finishedOn).toBe(first);
+    await producer.requeue('settle', data, 0);
+    const second = await eventually(async () => {
+      const finishedOn = (await queue.getJob(jobId))?.finishedOn;
+      return finishedOn && finishedOn > first ? finishedOn : undefined;
+    }, 10_000, 'the second run');
+    expect(second).toBeGreaterThan(first);
   });
 
   it('finishes deals whose queued jobs Redis lost (restart without persistence)', async () => {

@@ -3,6 +3,7 @@ import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AccountKind, AccountsService, AuthenticatedAccount } from '#libs/marketplace';
 import { API_AUDIENCE, CurrentAccount, Public } from './auth';
 import { CreateAccountDto, CreateApiKeyDto } from './common-dtos';
+import { ShowsSecretOnce } from './idempotency.interceptor';
 import { present } from './presenters';
 
 /** Sign-up and key management, the same on both APIs; each creates accounts of its own audience. */
@@ -15,6 +16,7 @@ export class AccountsController {
   ) {}
 
   @Public()
+  @ShowsSecretOnce()
   @Post('accounts')
   @ApiOperation({ summary: 'Create an account; the API key is shown once' })
   async create(@Body() body: CreateAccountDto) {
@@ -35,6 +37,7 @@ export class AccountsController {
   }
 
   @ApiBearerAuth()
+  @ShowsSecretOnce()
   @Post('api-keys')
   @ApiOperation({ summary: 'Create another API key; shown once' })
   async createKey(@CurrentAccount() account: AuthenticatedAccount, @Body() body: CreateApiKeyDto) {

@@ -1,4 +1,5 @@
-import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
+import { CallHandler, ExecutionContext, Injectable, NestInterceptor, SetMetadata } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
 import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Observable, from, lastValueFrom } from 'rxjs';
@@ -7,6 +8,13 @@ import { DomainError, ErrorCode } from '#libs/common';
 import type { AuthenticatedAccount } from '#libs/marketplace';
 
 const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+const SHOWS_SECRET = 'placard:shows-secret';
+
+/**
+ * Marks a route whose response carries a secret shown once (a new API key): its response is never
+ * stored for replay, so the Idempotency-Key header is not honoured there.
+ */
+export const ShowsSecretOnce = (): MethodDecorator => SetMetadata(SHOWS_SECRET, true);
 
 interface StoredError {
   error: { code: ErrorCode; message: string; details?: Record<string, unknown> };
@@ -19,12 +27,16 @@ interface StoredError {
  */
 @Injectable()
 export class IdempotencyInterceptor implements NestInterceptor {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly reflector: Reflector,
+  ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const request = context.switchToHttp().getRequest<FastifyRequest & { account?: AuthenticatedAccount }>();
     const header = request.headers['idempotency-key'];
     if (!WRITE_METHODS.has(request.method) || header === undefined) return next.handle();
+    if (this.reflector.get<boolean>(SHOWS_SECRET, context.getHandler())) return next.handle();
     const key = Array.isArray(header) ? header[0] : header;
     if (!key || key.length > 255) {
       throw new DomainError(ErrorCode.ValidationFailed, 'Idempotency-Key must be 1 to 255 characters.', { field: 'Idempotency-Key' });

@@ -45,11 +45,17 @@ export class LedgerService {
     const codes = column((line) => line.account.code);
     const amounts = column((line) => String(line.amountMinor));
     try {
+      // creates what is missing, then locks the accounts that existed in code order (the sort runs
+      // before the row locks), so the balance updates below never wait on each other in a cycle
       await manager.query(
-        `INSERT INTO ledger_accounts (code, type, holder_id, reference, currency, non_negative, balance_minor)
-         SELECT code, type, holder_id, reference, currency, non_negative, 0
-           FROM unnest($1::text[], $2::text[], $3::uuid[], $4::text[], $5::text[], $6::boolean[]) AS a(code, type, holder_id, reference, currency, non_negative)
-         ON CONFLICT (code) DO NOTHING`,
+        `WITH created AS (
+           INSERT INTO ledger_accounts (code, type, holder_id, reference, currency, non_negative, balance_minor)
+           SELECT code, type, holder_id, reference, currency, non_negative, 0
+             FROM unnest($1::text[], $2::text[], $3::uuid[], $4::text[], $5::text[], $6::boolean[]) AS a(code, type, holder_id, reference, currency, non_negative)
+           ON CONFLICT (code) DO NOTHING
+           RETURNING code
+         )
+         SELECT code FROM ledger_accounts WHERE code = ANY($1::text[]) ORDER BY code FOR UPDATE`,
         [
           codes,
           column((line) => line.account.type),

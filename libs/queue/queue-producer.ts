@@ -27,6 +27,23 @@ export class QueueProducer {
     });
   }
 
+  /**
+   * Queues work that Postgres says is still due. A job with the same id that already ended (failed
+   * after its attempts, or completed without finishing the work) would make `add` a no-op for as long
+   * as BullMQ keeps it, so it is removed first; a job still waiting, delayed or running is left alone.
+   */
+  async requeue<N extends JobName>(name: N, data: JobDataByName[N], settledForMs = 30_000): Promise<void> {
+    const jobId = jobIdFor(name, data);
+    const existing = await this.queue(QUEUE_OF_JOB[name]).getJob(jobId);
+    if (existing) {
+      const state = await existing.getState();
+      const ended = state === 'failed' || state === 'completed';
+      if (!ended || Date.now() - (existing.finishedOn ?? Date.now()) < settledForMs) return;
+      await existing.remove();
+    }
+    await this.add(name, data, { jobId });
+  }
+
   /** Several jobs in one round trip per queue (the outbox relay's batches). */
   async addBulk(jobs: { name: JobName; data: JobDataByName[JobName]; jobId: string; delayMs: number }[]): Promise<void> {
     const byQueue = new Map<QueueName, typeof jobs>();

@@ -6,7 +6,6 @@ import { IngestService, PLATFORM_ADAPTER, ProfileScheduler } from '#libs/marketp
 import type { PlatformAdapter } from '#libs/platforms';
 import { REDIS_CONNECTION, queuePrefix } from '#libs/queue';
 
-const LOCK_TTL_MS = 30_000;
 
 /**
  * Long polling by one worker at a time across all instances: a Redis lock with a token, renewed
@@ -28,6 +27,11 @@ export class UpdatesPoller {
     private readonly profiles: ProfileScheduler,
     @Inject(PLACARD_CONFIG) private readonly config: PlacardConfig,
   ) {}
+
+  /** longer than a whole poll (its timeout plus ingest), and renewed every third of it while polling */
+  private get lockTtlMs(): number {
+    return (this.config.telegram.pollTimeoutSeconds + 30) * 1000;
+  }
 
   private get lockKey(): string {
     return `${queuePrefix()}:telegram:poller-lock`;
@@ -56,23 +60,28 @@ export class UpdatesPoller {
   /** One poll cycle, exposed for tests: returns how many contents were stored, or null without the lock. */
   async pollOnce(timeoutSeconds: number): Promise<number | null> {
     if (!(await this.holdLock())) return null;
-    const offset = Number((await this.redis.get(this.offsetKey)) ?? 0);
-    const page = await this.platform.getUpdates(offset, timeoutSeconds);
-    const touched = await this.ingest.store(page.contents);
-    await this.profiles.schedule(touched);
-    if (page.nextOffset !== offset) await this.redis.set(this.offsetKey, String(page.nextOffset));
-    return page.contents.length;
+    const renew = setInterval(() => void this.holdLock().catch(() => undefined), this.lockTtlMs / 3);
+    try {
+      const offset = Number((await this.redis.get(this.offsetKey)) ?? 0);
+      const page = await this.platform.getUpdates(offset, timeoutSeconds);
+      const touched = await this.ingest.store(page.contents);
+      await this.profiles.schedule(touched);
+      if (page.nextOffset !== offset) await this.redis.set(this.offsetKey, String(page.nextOffset));
+      return page.contents.length;
+    } finally {
+      clearInterval(renew);
+    }
   }
 
   private async holdLock(): Promise<boolean> {
-    const acquired = await this.redis.set(this.lockKey, this.token, 'PX', LOCK_TTL_MS, 'NX');
+    const acquired = await this.redis.set(this.lockKey, this.token, 'PX', this.lockTtlMs, 'NX');
     if (acquired === 'OK') return true;
     const renewed = await this.redis.eval(
       `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) end return 0`,
       1,
       this.lockKey,
       this.token,
-      String(LOCK_TTL_MS),
+      String(this.lockTtlMs),
     );
     return renewed === 1;
   }

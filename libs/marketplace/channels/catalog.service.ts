@@ -83,7 +83,7 @@ export function catalogQuery(query: CatalogQuery): { sql: string; params: unknow
     if (query.maxPriceMinor !== undefined) conditions.push(`p.price_minor <= ${param(query.maxPriceMinor)}`);
     where.push(`EXISTS (SELECT 1 FROM channel_prices p WHERE ${conditions.join(' AND ')})`);
   }
-  const after = decodeCursor(query.cursor, 2);
+  const after = decodeCursor(query.cursor, ['number', 'uuid']);
   if (after) where.push(`(${subscribers}, ${id}) < (${param(Number(after[0]))}, ${param(String(after[1]))}::uuid)`);
   const sql = `SELECT c.id, c.title, c.username, c.language, c.subscribers, c.topic_profile->'topics' AS topics
        FROM ${from}

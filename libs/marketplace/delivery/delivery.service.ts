@@ -153,11 +153,11 @@ export class DeliveryService {
     if (rights) results.push(rights);
     try {
       const exists = await this.platform.postExists(channel.chatId as string, messageId);
-      results.push(
-        exists
-          ? { kind: 'exists', verdict: 'passed', detail: `message ${messageId} is in the channel` }
-          : { kind: 'exists', verdict: 'failed', detail: `message ${messageId} was deleted before the end of the format` },
-      );
+      if (exists) results.push({ kind: 'exists', verdict: 'passed', detail: `message ${messageId} is in the channel` });
+      else if (Date.now() >= placement.endsAt.getTime()) {
+        // this check ran after the format was over: the owner may rightly have removed the post
+        results.push({ kind: 'exists', verdict: 'not_checked', detail: `checked after the end of the format (${placement.endsAt.toISOString()}); message ${messageId} is gone, as it may be by then` });
+      } else results.push({ kind: 'exists', verdict: 'failed', detail: `message ${messageId} was deleted before the end of the format` });
     } catch (error) {
       if (!(error instanceof PlatformError) || error.retryable || !LOST_RIGHTS.has(error.code)) throw error;
       results.push({ kind: 'bot_rights', verdict: 'failed', detail: `bot_lost_rights: the bot can no longer see or post in the channel (${error.code})` });
@@ -248,7 +248,7 @@ export class DeliveryService {
       }
       const lastCheckpoint = placement.checkpoints.length - 1;
       const final: { n: number }[] = await tx.query(
-        `SELECT count(*)::int AS n FROM delivery_checks WHERE placement_id = $1 AND checkpoint = $2 AND kind = 'exists' AND verdict = 'passed'`,
+        `SELECT count(*)::int AS n FROM delivery_checks WHERE placement_id = $1 AND checkpoint = $2 AND kind = 'exists' AND verdict <> 'failed'`,
         [placementId, lastCheckpoint],
       );
       if (final[0].n === 1) {

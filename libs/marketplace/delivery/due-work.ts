@@ -4,7 +4,8 @@ import { JobDataByName, JobName, QueueProducer } from '#libs/queue';
 /**
  * Re-derives due work from Postgres and enqueues it (idempotently, by deterministic job id). The
  * outbox already queues everything once; this sweep is what makes a lost Redis (restart without
- * persistence, eviction, a flushed queue) harmless: the database still knows what is due.
+ * persistence, eviction, a flushed queue) or a job that ran out of attempts harmless: the database
+ * still knows what is due.
  */
 export async function enqueueDueWork(dataSource: DataSource, producer: QueueProducer, limit = 500): Promise<number> {
   const due: { job: JobName; data: JobDataByName[JobName] }[] = [];
@@ -34,6 +35,6 @@ export async function enqueueDueWork(dataSource: DataSource, producer: QueueProd
     [limit],
   );
   due.push(...settling.map((row) => ({ job: 'settle' as const, data: { placementId: row.id } })));
-  for (const item of due) await producer.add(item.job, item.data);
+  for (const item of due) await producer.requeue(item.job, item.data);
   return due.length;
 }

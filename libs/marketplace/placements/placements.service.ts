@@ -180,9 +180,17 @@ export class PlacementsService {
   }
 
   async cancel(advertiserId: string, placementId: string): Promise<PlacementEntity> {
-    return this.act(placementId, { advertiserId }, async (tx, placement) =>
-      this.transitions.apply(tx, placement, { action: 'cancel', actor: 'advertiser', reason: 'cancelled by the advertiser' }),
-    );
+    return this.act(placementId, { advertiserId }, async (tx, placement) => {
+      // the row lock orders this against the worker's claim of the send: once a send has started,
+      // the post may already be in the channel, so it is too late to take the money back
+      if (placement.sendState !== 'none') {
+        throw new DomainError(ErrorCode.InvalidTransition, 'The post is being published; it can no longer be cancelled.', {
+          status: placement.status,
+          sendState: placement.sendState,
+        });
+      }
+      return this.transitions.apply(tx, placement, { action: 'cancel', actor: 'advertiser', reason: 'cancelled by the advertiser' });
+    });
   }
 
   async accept(ownerId: string, placementId: string): Promise<PlacementEntity> {
@@ -264,7 +272,7 @@ export class PlacementsService {
     if ('advertiserId' in party) builder.where('p.advertiser_id = :id', { id: party.advertiserId });
     else builder.where('p.owner_id = :id', { id: party.ownerId });
     if (query.status) builder.andWhere('p.status = :status', { status: query.status });
-    const after = decodeCursor(query.cursor, 2);
+    const after = decodeCursor(query.cursor, ['time', 'uuid']);
     if (after) builder.andWhere('(p.created_at, p.id) < (:at, :afterId)', { at: new Date(String(after[0])), afterId: String(after[1]) });
     const rows = await builder.orderBy('p.created_at', 'DESC').addOrderBy('p.id', 'DESC').take(limit + 1).getMany();
     const page = rows.slice(0, limit);
