@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { FaultRule } from './faults';
 import { useFormParser } from './http-api';
-import { ControlError, DisputeCloseStatus, StripeSandbox } from './stripe-sandbox';
+import { ControlError, DisputeCloseStatus, RefundFailureReason, StripeSandbox } from './stripe-sandbox';
 
 type Body = Record<string, unknown>;
 
@@ -43,6 +43,10 @@ export function registerStripeControl(app: FastifyInstance, sandbox: StripeSandb
       const status = optionalString(body(request.body), 'status');
       if (!status) throw new ControlError(400, 'invalid_body', 'status (won, lost or warning_closed) is required');
       return sandbox.closeDispute(id(request.params), status as DisputeCloseStatus);
+    });
+    control.post('/refunds/:id/fail', async (request) => {
+      const reason = optionalString(body(request.body), 'reason');
+      return sandbox.failRefund(id(request.params), { reason: reason as RefundFailureReason | undefined });
     });
     control.post('/transfers/fail_next', async (request) => {
       const input = body(request.body);

@@ -1,5 +1,5 @@
 export { StripeSandbox, ControlError, serializeEvent } from './stripe-sandbox';
-export type { StripeSandboxOptions, RequestContext, TransferFailure, DisputeCloseStatus } from './stripe-sandbox';
+export type { StripeSandboxOptions, RequestContext, TransferFailure, DisputeCloseStatus, RefundFailureReason } from './stripe-sandbox';
 export { startStripeSandbox } from './server';
 export type { StartStripeSandboxOptions, RunningStripeSandbox } from './server';
 export { signWebhookPayload } from './webhooks';

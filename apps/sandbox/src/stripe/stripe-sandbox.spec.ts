@@ -276,6 +276,31 @@ describe('control routes', () => {
     expect((await control('POST', '/payment_intents/pi_nope/succeed')).status).toBe(404);
   });
 
+  it('fails a succeeded refund: the amount comes back in a refund_failure balance transaction, refund.updated and refund.failed', async () => {
+    const created = await stripeCall('POST', '/v1/payment_intents', { amount: 1000, currency: 'usd' });
+    server.sandbox.succeedPaymentIntent(created.body.id);
+    const refund = await stripeCall('POST', '/v1/refunds', { payment_intent: created.body.id, amount: 600, metadata: { refundId: 'r1' } });
+    expect(refund.body).toMatchObject({ status: 'succeeded' });
+    const failed = await control('POST', `/refunds/${refund.body.id}/fail`, { reason: 'lost_or_stolen_card' });
+    expect(failed.status, JSON.stringify(failed.body)).toBe(200);
+    expect(failed.body).toMatchObject({ id: refund.body.id, status: 'failed', failure_reason: 'lost_or_stolen_card', failure_balance_transaction: expect.stringMatching(/^txn_/) });
+    const transaction = await stripeCall('GET', `/v1/balance_transactions/${failed.body.failure_balance_transaction}`);
+    expect(transaction.body).toMatchObject({ amount: 600, type: 'refund_failure', reporting_category: 'refund_failure', source: refund.body.id });
+    const expanded = await stripeCall('GET', `/v1/refunds/${refund.body.id}`, { expand: ['failure_balance_transaction'] });
+    expect(expanded.body.failure_balance_transaction).toMatchObject({ id: failed.body.failure_balance_transaction, amount: 600 });
+    const charge = await stripeCall('GET', `/v1/charges/${refund.body.charge}`);
+    expect(charge.body).toMatchObject({ amount_refunded: 0, refunded: false });
+    const updated = await receiver.waitFor((item) => item.event.type === 'refund.updated');
+    expect(updated.event).toMatchObject({ data: { object: { id: refund.body.id, status: 'failed' }, previous_attributes: { status: 'succeeded' } } });
+    const failedEvent = await receiver.waitFor((item) => item.event.type === 'refund.failed');
+    expect(failedEvent.event).toMatchObject({ data: { object: { id: refund.body.id, status: 'failed', metadata: { refundId: 'r1' } } } });
+    // the whole amount can be refunded again; a failed refund does not fail twice
+    expect((await stripeCall('POST', '/v1/refunds', { payment_intent: created.body.id })).body).toMatchObject({ amount: 1000, status: 'succeeded' });
+    expect((await control('POST', `/refunds/${refund.body.id}/fail`)).status).toBe(409);
+    expect((await control('POST', '/refunds/re_nope/fail')).status).toBe(404);
+    expect((await control('POST', `/refunds/${refund.body.id}/fail`, { reason: 'bad' })).status).toBe(400);
+  });
+
   it('makes the next transfer fail and injects faults over HTTP', async () => {
     await control('POST', '/balance', { amount: 1000, currency: 'usd' });
     const account = await stripeCall('POST', '/v1/accounts', { type: 'express' });

@@ -66,6 +66,9 @@ const DECLINING_TEST_PAYMENT_METHODS: Record<string, { declineCode: string; mess
 /** how a dispute ends (Stripe also has `prevented`, for disputes stopped before they were filed) */
 export type DisputeCloseStatus = 'won' | 'lost' | 'warning_closed';
 const DISPUTE_CLOSE_STATUSES: readonly string[] = ['won', 'lost', 'warning_closed'];
+/** Stripe's `failure_reason` values for a failed refund */
+export type RefundFailureReason = 'expired_or_canceled_card' | 'lost_or_stolen_card' | 'unknown';
+const REFUND_FAILURE_REASONS: readonly string[] = ['expired_or_canceled_card', 'lost_or_stolen_card', 'unknown'];
 const DEFAULT_API_VERSION = '2026-10-28.endive';
 
 /**
@@ -756,6 +759,36 @@ export class StripeSandbox {
     }
     this.emit('charge.dispute.closed', dispute, { context: controlContext(), previousAttributes: previous });
     return dispute;
+  }
+
+  /**
+   * The card issuer sends a refund back (the card was closed, lost or stolen): Stripe documents that a
+   * refund's status can change to `failed` after `succeeded`. The amount returns to the balance (a
+   * balance transaction `refund_failure`, reporting category `refund_failure`, source the refund), the
+   * refund gets `failure_reason` and `failure_balance_transaction`, the charge's `amount_refunded`
+   * drops (it may be refunded again), and `refund.updated` then `refund.failed` are emitted.
+   */
+  failRefund(refundId: string, input: { reason?: RefundFailureReason } = {}): RefundObject {
+    const refund = this.refunds.get(refundId);
+    if (!refund) throw new ControlError(404, 'not_found', `No such refund: ${refundId}`);
+    const reason = input.reason ?? 'expired_or_canceled_card';
+    if (!REFUND_FAILURE_REASONS.includes(reason)) throw new ControlError(400, 'invalid_body', `reason is one of ${REFUND_FAILURE_REASONS.join(', ')}`);
+    if (refund.status !== 'succeeded' && refund.status !== 'pending') throw new ControlError(409, 'unexpected_state', `Refund ${refund.id} is ${refund.status}`);
+    const previous = { status: refund.status, failure_balance_transaction: null, failure_reason: null };
+    const transaction = this.recordBalanceTransaction({ amount: refund.amount, currency: refund.currency, type: 'refund_failure', reportingCategory: 'refund_failure', source: refund.id, description: 'REFUND FAILURE' });
+    refund.status = 'failed';
+    refund['failure_reason'] = reason;
+    refund['failure_balance_transaction'] = transaction.id;
+    const card = (refund['destination_details'] as { card?: Record<string, unknown> } | undefined)?.card;
+    if (card) card['reference_status'] = 'unavailable';
+    const charge = this.charges.get(refund.charge);
+    if (charge) {
+      charge.amount_refunded = Math.max(0, charge.amount_refunded - refund.amount);
+      charge.refunded = charge.amount_refunded >= charge.amount_captured;
+    }
+    this.emit('refund.updated', refund, { context: controlContext(), previousAttributes: previous });
+    this.emit('refund.failed', refund, { context: controlContext() });
+    return refund;
   }
 
   /** The next `count` transfer requests fail with this error (saved under their idempotency keys, as Stripe does). */
