@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import Stripe from 'stripe';
 import request from 'supertest';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { AccountsService } from '#libs/marketplace';
+import { AccountsService, ReconciliationService } from '#libs/marketplace';
 import { QueueProducer, jobIdFor } from '#libs/queue';
 import {
   advertiserApi,
@@ -287,6 +287,63 @@ describe('Stripe money rails (the real SDK against the sandbox Stripe server)', 
 
       await stripe.releaseWebhooks();
       await stripe.webhooksIdle();
+      expect((await balanceOf(stack, advertiser)).availableMinor).toBe(0);
+    });
+
+    it('undoes a refund that fails after it succeeded (the card was closed): the money is available again once, refundable again, reconciliation clean', async () => {
+      const testStartedAt = new Date(Date.now() - 1_000);
+      const advertiser = await signUp(stack, 'advertiser');
+      const stripe = stack.sandbox.stripe;
+      const { topUpId } = await paidTopUp(stack, advertiser, 25_000);
+      const response = await advertiserApi(stack).post('/v1/balance/refunds').set(advertiser.auth).send({ currency: 'USD', amountMinor: 10_000 });
+      expect(response.status, JSON.stringify(response.body)).toBe(201);
+      const refundId = response.body.refunds[0].id as string;
+      const succeeded: { provider_ref: string } = await eventually(async () => {
+        const [row] = await stack.db.query(`SELECT status, provider_ref FROM refunds WHERE id = $1`, [refundId]);
+        return row.status === 'succeeded' ? row : undefined;
+      }, 15_000, 'the refund to succeed');
+      await stripe.webhooksIdle();
+      expect((await balanceOf(stack, advertiser)).availableMinor).toBe(15_000);
+
+      // days later the issuer sends it back: Stripe's refund turns failed and the money returns to the platform's balance
+      const failed = await request(stack.sandbox.url).post(`/control/stripe/refunds/${succeeded.provider_ref}/fail`).send({ reason: 'expired_or_canceled_card' });
+      expect(failed.status, JSON.stringify(failed.body)).toBe(200);
+      expect(failed.body).toMatchObject({ id: succeeded.provider_ref, status: 'failed', failure_reason: 'expired_or_canceled_card', failure_balance_transaction: expect.stringMatching(/^txn_/) });
+      await eventually(async () => ((await balanceOf(stack, advertiser)).availableMinor === 25_000 ? true : undefined), 10_000, 'the failed refund to come back');
+      await stripe.webhooksIdle();
+      const [row] = await stack.db.query(`SELECT status, failure_reason FROM refunds WHERE id = $1`, [refundId]);
+      expect(row).toEqual({ status: 'failed', failure_reason: 'expired_or_canceled_card' });
+      const [payment] = await stack.db.query(`SELECT refunded_minor FROM top_up_payments WHERE top_up_id = $1`, [topUpId]);
+      expect(Number(payment.refunded_minor)).toBe(0);
+      expect(await journalCount(stack, `refund:${refundId}`)).toBe(1);
+      expect(await journalCount(stack, `refund:${refundId}:failed`)).toBe(1);
+
+      // refund.updated and refund.failed both say so, and each is delivered again: nothing moves; nor does
+      // the refund's old charge.refunded (amount_refunded 10 000), which must not pass for a refund made outside Placard
+      for (const type of ['refund.failed', 'refund.updated', 'refund.failed']) await stripe.redeliverEvent(eventOf(stack, type, succeeded.provider_ref).id);
+      await stripe.redeliverEvent(eventOf(stack, 'charge.refunded', failed.body.charge).id);
+      await stripe.webhooksIdle();
+      expect(await balanceOf(stack, advertiser)).toMatchObject({ availableMinor: 25_000, frozenMinor: 0 });
+      expect(await journalCount(stack, `refund:${refundId}:failed`)).toBe(1);
+      const links: { source_id: string; journal_reference: string; amount_minor: string }[] = await stack.db.query(
+        `SELECT source_id, journal_reference, amount_minor FROM stripe_ledger_links WHERE journal_reference LIKE $1 ORDER BY source_id`,
+        [`refund:${refundId}%`],
+      );
+      expect(links.map((link) => [link.source_id, link.journal_reference, Number(link.amount_minor)])).toEqual([
+        [succeeded.provider_ref, `refund:${refundId}`, -10_000],
+        [`${succeeded.provider_ref}:failed`, `refund:${refundId}:failed`, 10_000],
+      ]);
+      const { differences } = await stack.channelApi.get(ReconciliationService).compare(testStartedAt, new Date(Date.now() + 60_000));
+      expect(differences).toEqual([]);
+
+      // the payment can be refunded again, in full
+      const again = await advertiserApi(stack).post('/v1/balance/refunds').set(advertiser.auth).send({ currency: 'USD' });
+      expect(again.status, JSON.stringify(again.body)).toBe(201);
+      expect(again.body.refunds).toEqual([expect.objectContaining({ topUpId, amountMinor: 25_000 })]);
+      await eventually(async () => {
+        const [next] = await stack.db.query(`SELECT status FROM refunds WHERE id = $1`, [again.body.refunds[0].id]);
+        return next.status === 'succeeded' ? true : undefined;
+      }, 15_000, 'the second refund');
       expect((await balanceOf(stack, advertiser)).availableMinor).toBe(0);
     });
 

@@ -7,6 +7,7 @@ import { enqueueInOutbox } from '#libs/queue';
 import { PAYMENTS_PROVIDER } from '../tokens';
 import { ReconciliationDifference, ReconciliationReportEntity, StripeLedgerLinkEntity } from './billing.entities';
 import { isUuid, isoCurrency, requireStripe } from './stripe-provider';
+import { refundFailureSource } from './refunds.service';
 import { disputeReinstatementSource } from './stripe-top-ups.service';
 
 /** Balance transactions that are not movements of Placard's money (the platform paying itself out to its bank). */
@@ -120,9 +121,12 @@ export class ReconciliationService {
 
 /**
  * The ledger link a balance transaction is matched with: its source, except for the money a won
- * dispute gets back, whose source is the dispute like the withdrawal's.
+ * dispute gets back, whose source is the dispute like the withdrawal's, and the money a failed refund
+ * returns, whose source is the refund like the refund's own.
  */
 function reconciliationKey(transaction: StripeBalanceTransaction): string | null {
   if (!transaction.sourceId) return null;
-  return transaction.reportingCategory === 'dispute_reversal' ? disputeReinstatementSource(transaction.sourceId) : transaction.sourceId;
+  if (transaction.reportingCategory === 'dispute_reversal') return disputeReinstatementSource(transaction.sourceId);
+  if (transaction.reportingCategory === 'refund_failure' || transaction.type === 'refund_failure') return refundFailureSource(transaction.sourceId);
+  return transaction.sourceId;
 }

@@ -9,7 +9,13 @@ import { enqueueInOutbox } from '#libs/queue';
 import { PAYMENTS_PROVIDER } from '../tokens';
 import { RefundEntity } from './billing.entities';
 import { linkStripeMovement, StripeEventLog } from './stripe-event-log';
-import { STRIPE, requireStripe } from './stripe-provider';
+import { STRIPE, isUuid, requireStripe } from './stripe-provider';
+
+/**
+ * The reconciliation key of the balance transaction that returns a failed refund's money: Stripe gives
+ * it the refund as its source too, next to the refund's own.
+ */
+export const refundFailureSource = (stripeRefundId: string): string => `${stripeRefundId}:failed`;
 
 interface RefundRow {
   id: string;
@@ -101,13 +107,17 @@ export class RefundsService {
     }
   }
 
-  /** `refund.created`, `refund.updated`, `refund.failed`: settles a refund we asked for, whichever arrives first. */
+  /**
+   * `refund.created`, `refund.updated`, `refund.failed` (and `charge.refund.updated`): settles a refund
+   * we asked for, whichever arrives first. A refund may also fail after it succeeded (Stripe: the card
+   * was closed, lost or stolen, and the issuer sent the money back): then it is undone like a refusal.
+   */
   async refundEvent(event: Stripe.Event, refund: Stripe.Refund): Promise<void> {
     const refundId = refund.metadata?.['refundId'];
     await this.events.once(event, async (tx) => {
-      if (!refundId) return; // not one of ours: charge.refunded accounts for it
+      if (!isUuid(refundId)) return; // not one of ours: charge.refunded accounts for it
       if (refund.status === 'succeeded') await this.succeeded(tx, refundId, refund.id);
-      if (refund.status === 'failed' || refund.status === 'canceled') await this.failed(tx, refundId, refund.failure_reason ?? refund.status);
+      if (refund.status === 'failed' || refund.status === 'canceled') await this.failed(tx, refundId, refund.failure_reason ?? refund.status, refund);
     });
   }
 
@@ -123,24 +133,51 @@ export class RefundsService {
     }
   }
 
-  private async failed(tx: EntityManager, refundId: string, reason: string): Promise<void> {
-    const [row] = await updateReturning<RefundRow>(
-      tx,
-      `UPDATE refunds SET status = 'failed', failure_reason = $2, updated_at = now()
-        WHERE id = $1 AND status = 'pending' RETURNING id, account_id, top_up_id, amount_minor, currency`,
-      [refundId, reason],
+  /**
+   * A refund that will not reach the card, pending or already succeeded: once (the status is the guard,
+   * the journal reference `refund:<id>:failed` the backstop) the money goes back to the available
+   * balance and the payment can be refunded again. With Stripe's refund object, its balance
+   * transactions are linked for reconciliation: the refund's own (if a failure came first) and the one
+   * returning the money (`failure_balance_transaction`).
+   */
+  private async failed(tx: EntityManager, refundId: string, reason: string, stripeRefund?: Stripe.Refund): Promise<void> {
+    const [row]: (RefundRow & { status: string })[] = await tx.query(
+      `SELECT id, account_id, top_up_id, amount_minor, currency, status FROM refunds WHERE id = $1 FOR UPDATE`,
+      [refundId],
     );
-    if (!row) return;
+    if (!row || (row.status !== 'pending' && row.status !== 'succeeded')) return;
+    await tx.query(
+      `UPDATE refunds SET status = 'failed', failure_reason = $2, provider_ref = COALESCE(provider_ref, $3), updated_at = now() WHERE id = $1`,
+      [refundId, reason, stripeRefund?.id ?? null],
+    );
+    if (row.status === 'succeeded') this.logger.warn(`refund ${refundId} failed after it succeeded (${reason}); the money is back on the available balance`);
     const amountMinor = Number(row.amount_minor);
-    await tx.query(`UPDATE top_up_payments SET refunded_minor = refunded_minor - $2 WHERE top_up_id = $1`, [row.top_up_id, String(amountMinor)]);
+    await tx.query(`UPDATE top_up_payments SET refunded_minor = GREATEST(0, refunded_minor - $2) WHERE top_up_id = $1`, [row.top_up_id, String(amountMinor)]);
+    const reference = `refund:${refundId}:failed`;
     await this.ledger.post(tx, {
       kind: 'refund_failed',
-      reference: `refund:${refundId}:failed`,
-      description: `Refund ${refundId} refused (${reason}); back to the available balance`,
+      reference,
+      description: `Refund ${refundId} ${row.status === 'succeeded' ? 'failed after it succeeded' : 'refused'} (${reason}); back to the available balance`,
       lines: [
         { account: LedgerAccounts.external(STRIPE, row.currency), amountMinor: -amountMinor },
         { account: LedgerAccounts.advertiserAvailable(row.account_id, row.currency), amountMinor },
       ],
     });
+    if (!stripeRefund) return;
+    if (stripeRefund.balance_transaction) {
+      // the refund took the money first (already linked when it succeeded here)
+      await linkStripeMovement(tx, { sourceId: stripeRefund.id, kind: 'refund', journalReference: `refund:${refundId}`, amountMinor: -amountMinor, currency: row.currency });
+    }
+    const returned = stripeRefund.failure_balance_transaction;
+    if (returned) {
+      await linkStripeMovement(tx, {
+        sourceId: refundFailureSource(stripeRefund.id),
+        kind: 'refund_failure',
+        journalReference: reference,
+        amountMinor,
+        currency: row.currency,
+        occurredAt: typeof returned === 'string' ? undefined : new Date(returned.created * 1000),
+      });
+    }
   }
 }

@@ -80,8 +80,13 @@ export class StripeTopUpsService {
     });
   }
 
-  /** A refund made outside Placard (e.g. in the Stripe dashboard) leaves the advertiser's available balance. */
-  async chargeRefunded(event: Stripe.Event, charge: Stripe.Charge): Promise<void> {
+  /**
+   * A refund made outside Placard (e.g. in the Stripe dashboard) leaves the advertiser's available
+   * balance. The charge is read back from Stripe: `amount_refunded` drops when a refund fails, so an
+   * old or redelivered event would count our own failed refund as one made outside.
+   */
+  async chargeRefunded(event: Stripe.Event, eventCharge: Stripe.Charge): Promise<void> {
+    const charge = await requireStripe(this.provider).client.charges.retrieve(eventCharge.id);
     const paymentIntentId = idOf(charge.payment_intent);
     const topUp = await this.findTopUp({ topUpId: charge.metadata?.['topUpId'], paymentIntentId });
     await this.events.once(event, async (tx) => {

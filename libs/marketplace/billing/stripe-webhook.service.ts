@@ -62,6 +62,7 @@ export class StripeWebhookService {
       case 'refund.created':
       case 'refund.updated':
       case 'refund.failed':
+      case 'charge.refund.updated': // a refund object too; older API versions send it for card refunds
         return this.refunds.refundEvent(event, object as Stripe.Refund);
       case 'account.updated':
         return this.payouts.accountUpdated(event, object as Stripe.Account);
