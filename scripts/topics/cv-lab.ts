@@ -5,37 +5,12 @@
  *
  *   npx tsx scripts/topics/cv-lab.ts [experiment…]
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { hashString } from '../../libs/topics/features';
 import { tokenize } from '../../libs/topics/normalize';
 import { createRandom, shuffleInPlace } from '../../libs/topics/random';
+import { ALL, C, FOCUS, LABELS, foldsBySentence, load, type Row } from './sib-folds';
 
-const DATA = join(__dirname, '../../../shared/datasets/sib-200');
-const FOCUS = ['eng_Latn', 'rus_Cyrl', 'ita_Latn', 'spa_Latn', 'deu_Latn'];
-const ALL = [
-  'arb_Arab', 'bel_Cyrl', 'deu_Latn', 'eng_Latn', 'fra_Latn', 'heb_Hebr', 'hin_Deva', 'ind_Latn', 'ita_Latn', 'jpn_Jpan', 'kaz_Cyrl', 'kor_Hang',
-  'nld_Latn', 'pes_Arab', 'pol_Latn', 'por_Latn', 'rus_Cyrl', 'spa_Latn', 'tur_Latn', 'ukr_Cyrl', 'uzn_Latn', 'vie_Latn', 'zho_Hans',
-];
-const LABELS = ['entertainment', 'geography', 'health', 'politics', 'science/technology', 'sports', 'travel'];
-const C = LABELS.length;
-
-interface Row { id: number; y: number; text: string }
-const cache = new Map<string, Row[]>();
-function load(language: string): Row[] {
-  let rows = cache.get(language);
-  if (!rows) {
-    rows = readFileSync(join(DATA, language, 'train.tsv'), 'utf8').split('\n').slice(1).filter(Boolean).map((line) => {
-      const [id, label, text] = line.split('\t');
-      return { id: Number(id), y: LABELS.indexOf(label!), text: text! };
-    });
-    cache.set(language, rows);
-  }
-  return rows;
-}
-const ids = [...new Set(load('eng_Latn').map((row) => row.id))].sort((a, b) => a - b);
-shuffleInPlace(ids, createRandom(12345));
-const foldOf = new Map(ids.map((id, index) => [id, index % 5]));
+const foldOf = foldsBySentence(12345);
 
 // ---------- features ----------
 export interface Feat {

@@ -14,38 +14,13 @@
  * accuracies, and the paired difference to the first experiment with its standard error over the
  * 25 (language, fold) cells.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { hashString } from '../../libs/topics/features';
 import { tokenize } from '../../libs/topics/normalize';
 import { createRandom, shuffleInPlace } from '../../libs/topics/random';
+import { ALL, C, FOCUS, foldsBySentence, load } from './sib-folds';
 
-const DATA = join(__dirname, '../../../shared/datasets/sib-200');
-const FOCUS = ['eng_Latn', 'rus_Cyrl', 'ita_Latn', 'spa_Latn', 'deu_Latn'];
-const ALL = [
-  'arb_Arab', 'bel_Cyrl', 'deu_Latn', 'eng_Latn', 'fra_Latn', 'heb_Hebr', 'hin_Deva', 'ind_Latn', 'ita_Latn', 'jpn_Jpan', 'kaz_Cyrl', 'kor_Hang',
-  'nld_Latn', 'pes_Arab', 'pol_Latn', 'por_Latn', 'rus_Cyrl', 'spa_Latn', 'tur_Latn', 'ukr_Cyrl', 'uzn_Latn', 'vie_Latn', 'zho_Hans',
-];
-const LABELS = ['entertainment', 'geography', 'health', 'politics', 'science/technology', 'sports', 'travel'];
-const C = LABELS.length;
 const FOLDS = 5;
-
-interface Row { id: number; y: number; text: string }
-const rowCache = new Map<string, Row[]>();
-function load(language: string): Row[] {
-  let rows = rowCache.get(language);
-  if (!rows) {
-    rows = readFileSync(join(DATA, language, 'train.tsv'), 'utf8').split('\n').slice(1).filter(Boolean).map((line) => {
-      const [id, label, text] = line.split('\t');
-      return { id: Number(id), y: LABELS.indexOf(label!), text: text! };
-    });
-    rowCache.set(language, rows);
-  }
-  return rows;
-}
-const ids = [...new Set(load('eng_Latn').map((row) => row.id))].sort((a, b) => a - b);
-shuffleInPlace(ids, createRandom(Number(process.env.FOLD_SEED ?? 12345)));
-const foldOf = new Map(ids.map((id, index) => [id, index % FOLDS]));
+const foldOf = foldsBySentence(Number(process.env.FOLD_SEED ?? 12345), FOLDS);
 
 // ---------- feature groups (raw counts, exact keys: no hashing collisions) ----------
 const UNSPACED = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Thai}]/u;
