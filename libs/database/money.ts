@@ -16,5 +16,3 @@ export const minorUnitsTransformer = {
 export function moneyColumn(options: ColumnOptions = {}): ColumnOptions {
   return { type: 'bigint', transformer: minorUnitsTransformer, ...options };
 }
-
-export const CURRENCY_PATTERN = /^[A-Z]{3}$/;

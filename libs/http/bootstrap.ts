@@ -5,7 +5,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
 import { PinoNestLogger, createLogger } from '#libs/common';
-import { parseConfig } from '#libs/config';
+import { PlacardConfig, parseConfig } from '#libs/config';
 import { ErrorBodyFilter } from './exception.filter';
 import { checkHealth } from './health';
 import { createMetricsRegistry, httpMetrics } from './metrics';
@@ -16,8 +16,6 @@ export interface HttpAppOptions {
   name: string;
   title: string;
   description: string;
-  /** routes that need the raw request body (signed webhooks) */
-  rawBody?: boolean;
 }
 
 /**
@@ -31,7 +29,7 @@ export async function createHttpApp(module: unknown, options: HttpAppOptions): P
   const adapter = new FastifyAdapter({ bodyLimit: 256 * 1024, trustProxy: parseConfig().trustProxy });
   const app = await NestFactory.create<NestFastifyApplication>(module as never, adapter, {
     logger: new PinoNestLogger(logger),
-    rawBody: options.rawBody ?? false,
+    rawBody: true, // every API mounts the Stripe webhook, whose signature covers the raw body
     abortOnError: false,
     bufferLogs: false,
   });
@@ -81,4 +79,17 @@ export async function createHttpApp(module: unknown, options: HttpAppOptions): P
 export async function listen(app: INestApplication, port: number, host = '0.0.0.0'): Promise<string> {
   await app.listen(port, host);
   return app.getUrl();
+}
+
+/** Creates an API process and starts listening on `port` (or the port its configuration names). */
+export async function startHttpApi(
+  module: unknown,
+  options: HttpAppOptions & { port: (config: PlacardConfig) => number },
+  port?: number,
+): Promise<{ app: NestFastifyApplication; url: string; logger: Logger }> {
+  const config = parseConfig();
+  const { app, logger } = await createHttpApp(module, options);
+  const url = await listen(app, port ?? options.port(config));
+  logger.info({ url }, `${options.name} listening`);
+  return { app, url, logger };
 }

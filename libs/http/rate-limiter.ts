@@ -1,17 +1,19 @@
-import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
-import IORedis, { Redis } from 'ioredis';
+import { Inject, Injectable } from '@nestjs/common';
+import type { Redis } from 'ioredis';
 import { DomainError, ErrorCode } from '#libs/common';
 import { PLACARD_CONFIG, PlacardConfig } from '#libs/config';
-import { queuePrefix } from '#libs/queue';
+import { REDIS_CONNECTION, queuePrefix } from '#libs/queue';
 
-/** A fixed one-minute window per caller in Redis, so every API instance shares the count. */
+/**
+ * A fixed one-minute window per caller in Redis, so every API instance shares the count. It uses the
+ * process's one Redis connection (the queue module's, which also closes it).
+ */
 @Injectable()
-export class RateLimiter implements OnModuleDestroy {
-  private readonly redis: Redis;
-
-  constructor(@Inject(PLACARD_CONFIG) private readonly config: PlacardConfig) {
-    this.redis = new IORedis(config.redisUrl, { maxRetriesPerRequest: 2, lazyConnect: false });
-  }
+export class RateLimiter {
+  constructor(
+    @Inject(REDIS_CONNECTION) private readonly redis: Redis,
+    @Inject(PLACARD_CONFIG) private readonly config: PlacardConfig,
+  ) {}
 
   async consume(caller: string): Promise<void> {
     const windowSeconds = 60;
@@ -26,9 +28,5 @@ export class RateLimiter implements OnModuleDestroy {
 
   ping(): Promise<string> {
     return this.redis.ping();
-  }
-
-  async onModuleDestroy(): Promise<void> {
-    await this.redis.quit().catch(() => undefined);
   }
 }

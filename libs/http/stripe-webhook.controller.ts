@@ -8,7 +8,7 @@ import { Public } from './auth';
  * Stripe's webhook endpoint, mounted by both APIs: every event type is handled by the same shared,
  * per-event-id idempotent handlers, so Stripe can send payment events to the advertiser API and
  * Connect/transfer events to the channel API, or everything to one of them. The signature covers
- * the raw body, so the apps are created with `rawBody: true`.
+ * the raw body, which createHttpApp keeps for every API.
  */
 @ApiExcludeController()
 @Controller('stripe')

@@ -232,23 +232,34 @@ function trainLogisticRegression(
   return { weights: values, bias };
 }
 
+/** The weighted feature counts both naive Bayes variants start from, in one pass over the data. */
+function countFeatures(data: Example[], buckets: number, classes: number) {
+  const counts = new Float64Array(buckets * classes);
+  const featureTotals = new Float64Array(buckets);
+  const totals = new Float64Array(classes);
+  const seen = new Uint8Array(buckets);
+  let grandTotal = 0;
+  for (const { vector, classIndex, weight } of data) {
+    for (let k = 0; k < vector.indices.length; k++) {
+      const bucket = vector.indices[k]!;
+      const value = weight * vector.values[k]!;
+      counts[bucket * classes + classIndex]! += value;
+      featureTotals[bucket]! += value;
+      totals[classIndex]! += value;
+      grandTotal += value;
+      seen[bucket] = 1;
+    }
+  }
+  return { counts, featureTotals, totals, seen, grandTotal };
+}
+
 function trainNaiveBayes(
   data: Example[],
   buckets: number,
   classes: number,
   alpha: number,
 ): { weights: Float64Array; bias: Float64Array } {
-  const counts = new Float64Array(buckets * classes);
-  const totals = new Float64Array(classes);
-  const seen = new Uint8Array(buckets);
-  for (const { vector, classIndex, weight } of data) {
-    for (let k = 0; k < vector.indices.length; k++) {
-      const bucket = vector.indices[k]!;
-      counts[bucket * classes + classIndex]! += weight * vector.values[k]!;
-      totals[classIndex]! += weight * vector.values[k]!;
-      seen[bucket] = 1;
-    }
-  }
+  const { counts, totals, seen } = countFeatures(data, buckets, classes);
   let vocabulary = 0;
   for (let b = 0; b < buckets; b++) vocabulary += seen[b]!;
   const weights = new Float64Array(buckets * classes);
@@ -281,20 +292,7 @@ function trainComplementNaiveBayes(
   classes: number,
   alpha: number,
 ): { weights: Float64Array; bias: Float64Array } {
-  const counts = new Float64Array(buckets * classes);
-  const featureTotals = new Float64Array(buckets);
-  const totals = new Float64Array(classes);
-  let grandTotal = 0;
-  for (const { vector, classIndex, weight } of data) {
-    for (let k = 0; k < vector.indices.length; k++) {
-      const bucket = vector.indices[k]!;
-      const value = weight * vector.values[k]!;
-      counts[bucket * classes + classIndex]! += value;
-      featureTotals[bucket]! += value;
-      totals[classIndex]! += value;
-      grandTotal += value;
-    }
-  }
+  const { counts, featureTotals, totals, grandTotal } = countFeatures(data, buckets, classes);
   let vocabulary = 0;
   for (let b = 0; b < buckets; b++) if (featureTotals[b]! > 0) vocabulary++;
   const logDenominators = new Float64Array(classes);

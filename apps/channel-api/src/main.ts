@@ -1,20 +1,21 @@
 import 'reflect-metadata';
-import { PLACARD_CONFIG, PlacardConfig, parseConfig } from '#libs/config';
-import { createHttpApp, exitOnStartupError, listen } from '#libs/http';
+import { PLACARD_CONFIG, PlacardConfig } from '#libs/config';
+import { exitOnStartupError, startHttpApi } from '#libs/http';
 import { PLATFORM_ADAPTER } from '#libs/marketplace';
 import type { PlatformAdapter } from '#libs/platforms';
 import { ChannelApiModule } from './channel-api.module';
 
 export async function startChannelApi(port?: number) {
-  const config = parseConfig();
-  const { app, logger } = await createHttpApp(ChannelApiModule, {
-    name: 'channel-api',
-    title: 'Placard channel API',
-    description: 'Channels, verification, pricing, offers and earnings for channel owners; the Telegram webhook.',
-    rawBody: true, // the Stripe webhook's signature covers the raw body
-  });
-  const url = await listen(app, port ?? config.ports.channelApi);
-  logger.info({ url }, 'channel API listening');
+  const { app, url } = await startHttpApi(
+    ChannelApiModule,
+    {
+      name: 'channel-api',
+      title: 'Placard channel API',
+      description: 'Channels, verification, pricing, offers and earnings for channel owners; the Telegram webhook.',
+      port: (config) => config.ports.channelApi,
+    },
+    port,
+  );
   await registerTelegramWebhook(app.get<PlacardConfig>(PLACARD_CONFIG), app.get<PlatformAdapter>(PLATFORM_ADAPTER), url);
   return { app, url };
 }

@@ -19,10 +19,3 @@ export interface ContextVerdict {
 export interface ContextChecker {
   check(input: ContextCheckInput): ContextVerdict;
 }
-
-/** Used where no topic engine is configured: says plainly that the context was not checked. */
-export class UncheckedContext implements ContextChecker {
-  check(): ContextVerdict {
-    return { verdict: 'not_checked', score: null, detail: 'context was not checked: no topic engine is configured' };
-  }
-}

@@ -49,8 +49,6 @@ export const PLACEMENT_TRANSITIONS: Record<PlacementAction, Transition> = {
   resolve_undelivered: { from: ['needs_review'], to: 'failed', escrow: 'refund' },
 };
 
-export const TERMINAL_STATUSES: readonly PlacementStatus[] = ['completed', 'rejected', 'expired', 'cancelled', 'failed'];
-
 export function transitionFor(action: PlacementAction, current: PlacementStatus): Transition {
   const transition = PLACEMENT_TRANSITIONS[action];
   if (!transition.from.includes(current)) {
