@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { PLACARD_CONFIG, PlacardConfig } from '#libs/config';
 import { TtlCache } from './ttl-cache';
-import { DEFAULT_BRAND_SAFETY_THRESHOLD, DEFAULT_EXCLUDED_TOPIC_THRESHOLD, matchChannel } from '#libs/topics';
+import { ChannelProfile, DEFAULT_BRAND_SAFETY_THRESHOLD, DEFAULT_EXCLUDED_TOPIC_THRESHOLD, MatchResult, matchChannel } from '#libs/topics';
 import { CampaignEntity } from '../campaigns/campaign.entities';
 import { CatalogItem, pricesFor } from '../channels/catalog.service';
 import { StoredTopicProfile } from '../channels/channel.entities';
@@ -15,17 +15,28 @@ export interface Recommendation extends CatalogItem {
 
 /** Per wanted topic, the channels with the highest share of it (index scan on channel_topic_scores). */
 const PER_TOPIC = 100;
-/** Of those, the best by the SQL score go to the matcher. */
+/** Of those, the best by the SQL score are ranked by the matcher. */
 const CANDIDATES = 100;
 const RESULTS = 50;
 
 interface CandidateRow {
   id: string;
+  subscribers: number;
+  /** the channel's channel_topic_scores rows the matcher reads: wanted and excluded topics, brand safety */
+  topics: string[];
+  scores: number[];
+}
+
+interface DetailRow {
+  id: string;
   title: string | null;
   username: string | null;
   language: string | null;
   subscribers: number;
-  topic_profile: StoredTopicProfile | null;
+  topics: StoredTopicProfile['topics'];
+  brand_safety: StoredTopicProfile['brandSafety'];
+  /** the stored evidence reduced to the wanted topics (all the matcher's reasons read of it) */
+  evidence: StoredTopicProfile['evidence'];
 }
 
 /**
@@ -33,9 +44,12 @@ interface CandidateRow {
  * `channel_topic_scores`: for each wanted topic the verified channels (in the wanted languages)
  * with the highest share of it, read from the (topic, score) index, excluded and brand-unsafe ones
  * dropped in SQL with the matcher's thresholds; the union is scored in SQL (the matcher's score: the
- * sum of the wanted topics' shares, capped at 1) and the best CANDIDATES go through `matchChannel`
- * for the exact score and the reasons. Exact for one-topic campaigns; for several topics a channel
- * that leads none of them but has a high sum can be missed (see BENCHMARKS.md, Catalog).
+ * sum of the wanted topics' shares, capped at 1) and the best CANDIDATES are ranked by `matchChannel`
+ * on their shares alone (the score does not depend on evidence). Only the RESULTS returned are read
+ * from `channels`: their stored topics and brand safety and, of the evidence, each post's scores for
+ * the wanted topics; `matchChannel` on that gives the returned score and reasons, which are what it
+ * gives on the full stored profile. Exact for one-topic campaigns; for several topics a channel that
+ * leads none of them but has a high sum can be missed (see BENCHMARKS.md, Catalog).
  */
 @Injectable()
 export class RecommendationsService {
@@ -57,33 +71,67 @@ export class RecommendationsService {
   private async rank(campaign: CampaignEntity): Promise<Recommendation[]> {
     const topics = [...new Set(campaign.topics)];
     if (topics.length === 0) return [];
+    const targeting = { topics: campaign.topics, excludedTopics: campaign.excludedTopics };
     const { sql, params } = candidatesQuery(topics, campaign.excludedTopics, campaign.languages);
-    const rows: (CandidateRow & { score: number })[] = await this.dataSource.query(sql, params);
-    const ranked: (Omit<Recommendation, 'pricing'> & { pricing?: Recommendation['pricing'] })[] = [];
-    for (const row of rows) {
-      const stored = row.topic_profile;
-      if (!stored) continue;
-      const result = matchChannel(
-        { topics: campaign.topics, excludedTopics: campaign.excludedTopics },
-        { language: stored.language, topics: stored.topics, brandSafety: stored.brandSafety, postCount: stored.postCount, evidence: stored.evidence ?? [] },
-      );
-      if (!result.eligible) continue;
-      ranked.push({
-        id: row.id,
-        title: row.title,
-        username: row.username,
-        language: row.language,
-        subscribers: row.subscribers,
-        topics: stored.topics,
-        score: result.score,
-        reasons: result.reasons,
-      });
+    const candidates: CandidateRow[] = await this.dataSource.query(sql, params);
+    const shortlist = candidates
+      .map((row) => ({ id: row.id, subscribers: row.subscribers, result: matchChannel(targeting, sharesProfile(row)) }))
+      .filter((entry) => entry.result.eligible)
+      .sort(byRank)
+      .slice(0, RESULTS);
+    if (shortlist.length === 0) return [];
+    const ids = shortlist.map((entry) => entry.id);
+    const [details, prices] = await Promise.all([
+      this.dataSource.query(RECOMMENDATION_DETAILS_SQL, [ids, topics]) as Promise<DetailRow[]>,
+      pricesFor(this.dataSource, ids),
+    ]);
+    const ranked: (Recommendation & { result: MatchResult })[] = [];
+    for (const row of details) {
+      const result = matchChannel(targeting, { language: null, topics: row.topics, brandSafety: row.brand_safety, postCount: 0, evidence: row.evidence });
+      if (!result.eligible) continue; // the profile changed since the candidates were read
+      const { id, title, username, language, subscribers } = row;
+      ranked.push({ id, title, username, language, subscribers, topics: row.topics, pricing: prices.get(id) ?? [], score: result.score, reasons: result.reasons, result });
     }
-    const top = ranked.sort((a, b) => b.score - a.score || b.subscribers - a.subscribers || a.id.localeCompare(b.id)).slice(0, RESULTS);
-    const prices = await pricesFor(this.dataSource, top.map((item) => item.id));
-    return top.map(({ score, reasons, ...item }) => ({ ...item, pricing: prices.get(item.id) ?? [], score, reasons }));
+    return ranked.sort(byRank).map(({ result: _result, ...item }) => item);
   }
 }
+
+/** The matcher's order: score, then audience, then id. */
+function byRank(a: { id: string; subscribers: number; result: MatchResult }, b: { id: string; subscribers: number; result: MatchResult }): number {
+  return b.result.score - a.result.score || b.subscribers - a.subscribers || a.id.localeCompare(b.id);
+}
+
+/**
+ * A candidate's profile as the matcher reads it without evidence: the shares of the wanted and
+ * excluded topics and the brand-safety scores (`bs:` rows), which is all `matchChannel` scores and
+ * blocks on when no creative is given.
+ */
+function sharesProfile(row: CandidateRow): ChannelProfile {
+  const topics: ChannelProfile['topics'] = [];
+  const brandSafety: ChannelProfile['brandSafety'] = [];
+  row.topics.forEach((topic, i) => {
+    if (topic.startsWith(BRAND_SAFETY_PREFIX)) brandSafety.push({ category: topic.slice(BRAND_SAFETY_PREFIX.length), score: row.scores[i] });
+    else topics.push({ topic, score: row.scores[i] });
+  });
+  return { language: null, topics, brandSafety, postCount: 0, evidence: [] };
+}
+
+/**
+ * The returned channels' card and what the matcher's reasons need ($1 ids, $2 wanted topics): the
+ * stored topics and brand safety, and the evidence posts (in stored order) with only their scores
+ * for the wanted topics; posts with none of them are left out (they are never a reason). Exported
+ * for the benchmark.
+ */
+export const RECOMMENDATION_DETAILS_SQL = `
+  SELECT c.id, c.title, c.username, c.language, c.subscribers,
+         coalesce(p.profile->'topics', '[]') AS topics, coalesce(p.profile->'brandSafety', '[]') AS brand_safety,
+         coalesce((SELECT jsonb_agg(jsonb_build_object('postId', post->'postId', 'weight', post->'weight', 'topics', wanted.topics, 'brandSafety', '[]'::jsonb) ORDER BY n)
+                     FROM jsonb_array_elements(p.profile->'evidence') WITH ORDINALITY AS evidence(post, n)
+                     CROSS JOIN LATERAL (SELECT jsonb_agg(entry) AS topics FROM jsonb_array_elements(post->'topics') entry
+                                          WHERE entry->>'topic' = ANY($2::text[])) wanted
+                    WHERE wanted.topics IS NOT NULL), '[]') AS evidence
+    FROM channels c CROSS JOIN LATERAL (SELECT c.topic_profile AS profile) p
+   WHERE c.id = ANY($1::uuid[]) AND c.topic_profile IS NOT NULL`;
 
 /** The candidate query (exported for the benchmark, which runs it directly in SQL). */
 export function candidatesQuery(topics: string[], excludedTopics: string[], languages: string[]): { sql: string; params: unknown[] } {
@@ -109,6 +157,8 @@ export function candidatesQuery(topics: string[], excludedTopics: string[], lang
                    HAVING sum(x.score) >= ${param(DEFAULT_EXCLUDED_TOPIC_THRESHOLD)})`,
     );
   }
+  // what the matcher reads of a candidate: the wanted and excluded topics' shares (and every `bs:` row)
+  const matcherTopics = param([...new Set([...topics, ...excludedTopics])]);
   const sql = `WITH candidates AS (
       SELECT DISTINCT pick.channel_id
         FROM unnest($1::text[]) AS wanted(topic)
@@ -118,9 +168,13 @@ export function candidatesQuery(topics: string[], excludedTopics: string[], lang
            WHERE s.topic = wanted.topic AND ${filters.join(' AND ')}
            ORDER BY s.score DESC
            LIMIT $2) pick)
-    SELECT c.id, c.title, c.username, c.language, c.subscribers, c.topic_profile,
+    SELECT c.id, c.subscribers, m.topics, m.scores,
            LEAST(1, (SELECT sum(t.score) FROM channel_topic_scores t WHERE t.channel_id = c.id AND t.topic = ANY($1::text[]))) AS score
       FROM candidates k JOIN channels c ON c.id = k.channel_id
+     CROSS JOIN LATERAL (
+       SELECT array_agg(t.topic) AS topics, array_agg(t.score) AS scores
+         FROM channel_topic_scores t
+        WHERE t.channel_id = c.id AND (t.topic = ANY(${matcherTopics}::text[]) OR left(t.topic, ${BRAND_SAFETY_PREFIX.length}) = '${BRAND_SAFETY_PREFIX}')) m
      ORDER BY score DESC, c.subscribers DESC, c.id
      LIMIT $3`;
   return { sql, params };

@@ -1,0 +1,133 @@
+import 'reflect-metadata';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { PlacardConfig } from '#libs/config';
+import { createDataSource, dropDatabase, ensureDatabase } from '#libs/database';
+import { ALL_ENTITIES, REBUILD_TOPIC_SCORES_SQL, RecommendationsService, pricesFor, type CampaignEntity, type StoredTopicProfile } from '#libs/marketplace';
+import { matchChannel } from '#libs/topics';
+
+const BASE_URL = process.env.TEST_DATABASE_BASE_URL ?? 'postgres://postgres@127.0.0.1:5432';
+const TOPICS = ['crypto', 'finance', 'technology', 'news_politics', 'humor', 'gambling', 'education', 'travel'];
+const SAFETY = ['gambling', 'adult'];
+const LANGUAGES = ['ru', 'en', 'uk'];
+/** At most 100 channels: then the per-topic candidate scan sees every channel, and the exhaustive matcher is the reference. */
+const CHANNELS = 90;
+
+function prng(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** A profile shaped like ProfilesService's: shares, brand safety and 30 posts of evidence, each with several topics. */
+function profile(random: () => number, language: string): StoredTopicProfile {
+  const pick = <T>(list: T[]): T => list[Math.floor(random() * list.length)];
+  const shares = new Map<string, number>();
+  for (let k = 0; k < 1 + Math.floor(random() * 4); k++) shares.set(pick(TOPICS), random());
+  const total = [...shares.values()].reduce((sum, score) => sum + score, 0);
+  const topics = [...shares].map(([topic, score]) => ({ topic, score: score / total })).sort((a, b) => b.score - a.score);
+  const brandSafety = random() < 0.2 ? [{ category: pick(SAFETY), score: random() * 0.3 }] : [];
+  // weights and scores from small sets, so that weight × score ties and the post-id order decides
+  const evidence = Array.from({ length: 30 }, () => ({
+    postId: randomUUID(),
+    weight: pick([1, 0.5, 0.25, 0.8]),
+    topics: TOPICS.filter(() => random() < 0.4).map((topic) => ({ topic, score: pick([0.1, 0.2, 0.4, 0.5, 0.9]) })),
+    brandSafety: random() < 0.1 ? [{ category: pick(SAFETY), score: 0.6 }] : [],
+  }));
+  return { language, topics, brandSafety, postCount: 40, evidence, computedAt: new Date().toISOString() };
+}
+
+describe('recommendations: ranked on topic shares, explained from the evidence of the returned channels only', () => {
+  let db: DataSource;
+  let databaseUrl: string;
+  let service: RecommendationsService;
+
+  beforeAll(async () => {
+    databaseUrl = `${BASE_URL}/placard_test_${randomBytes(4).toString('hex')}`;
+    await ensureDatabase(databaseUrl);
+    db = createDataSource(databaseUrl, ALL_ENTITIES, 4);
+    await db.initialize();
+    await db.runMigrations();
+    service = new RecommendationsService(db, { recommendationsCacheSeconds: 0 } as PlacardConfig);
+    const [owner] = await db.query(`INSERT INTO accounts (kind, email, name) VALUES ('owner', 'recommendations-owner@example.com', 'Owner') RETURNING id`);
+    const random = prng(7);
+    for (let i = 0; i < CHANNELS; i++) {
+      const language = LANGUAGES[i % LANGUAGES.length];
+      const stored = profile(random, language);
+      if (i % 17 === 0) delete (stored as Partial<StoredTopicProfile>).evidence; // profiles stored before evidence was kept
+      const [channel] = await db.query(
+        `INSERT INTO channels (owner_id, handle, chat_id, username, title, language, subscribers, status, verification_code, topic_profile, topic_ids)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'PLC-TEST', $9, $10) RETURNING id`,
+        [owner.id, `@rec_${i}`, String(-100500 - i), `rec_${i}`, `Channel ${i}`, language, 1000 * (1 + (i % 7)), i % 11 === 0 ? 'pending' : 'verified', JSON.stringify(stored), stored.topics.map((entry) => entry.topic)],
+      );
+      await db.query(`INSERT INTO channel_prices (channel_id, format, price_minor, currency) VALUES ($1, '1/24', $2, 'USD')`, [channel.id, 1000 + i]);
+    }
+    await db.query(REBUILD_TOPIC_SCORES_SQL);
+  });
+  afterAll(async () => {
+    await db?.destroy();
+    if (databaseUrl) await dropDatabase(databaseUrl).catch(() => undefined);
+  });
+
+  /** What the matcher gives on every verified channel's full stored profile, best first (the result before candidates were narrowed). */
+  async function exhaustive(campaign: CampaignEntity) {
+    const rows: { id: string; title: string; username: string; language: string; subscribers: number; topic_profile: StoredTopicProfile }[] = await db.query(
+      `SELECT id, title, username, language, subscribers, topic_profile FROM channels WHERE status = 'verified' AND (cardinality($1::text[]) = 0 OR language = ANY($1::text[]))`,
+      [campaign.languages],
+    );
+    const ranked = rows
+      .map((row) => ({ row, result: matchChannel({ topics: campaign.topics, excludedTopics: campaign.excludedTopics }, { ...row.topic_profile, evidence: row.topic_profile.evidence ?? [] }) }))
+      .filter((entry) => entry.result.eligible)
+      .sort((a, b) => b.result.score - a.result.score || b.row.subscribers - a.row.subscribers || a.row.id.localeCompare(b.row.id))
+      .slice(0, 50);
+    const prices = await pricesFor(db, ranked.map((entry) => entry.row.id));
+    return ranked.map(({ row, result }) => ({
+      id: row.id,
+      title: row.title,
+      username: row.username,
+      language: row.language,
+      subscribers: row.subscribers,
+      topics: row.topic_profile.topics,
+      pricing: prices.get(row.id) ?? [],
+      score: result.score,
+      reasons: result.reasons,
+    }));
+  }
+
+  const campaigns: [string, Partial<CampaignEntity>][] = [
+    ['one topic', { topics: ['crypto'], excludedTopics: [], languages: [] }],
+    ['two topics', { topics: ['crypto', 'finance'], excludedTopics: [], languages: [] }],
+    ['two topics, an excluded topic that is also a brand-safety category', { topics: ['finance', 'technology'], excludedTopics: ['gambling'], languages: [] }],
+    ['three topics in two languages, two excluded', { topics: ['humor', 'news_politics', 'travel'], excludedTopics: ['education', 'adult'], languages: ['ru', 'uk'] }],
+    ['a topic listed twice', { topics: ['technology', 'technology', 'crypto'], excludedTopics: [], languages: ['en'] }],
+  ];
+  for (const [what, targeting] of campaigns) {
+    it(`gives exactly the matcher's ranking, scores and reasons on full profiles: ${what}`, async () => {
+      const campaign = { id: randomUUID(), ...targeting } as CampaignEntity;
+      const expected = await exhaustive(campaign);
+      expect(expected.length).toBeGreaterThan(0);
+      const actual = await service.forCampaign(campaign);
+      expect(actual).toEqual(expected);
+      for (const item of actual) {
+        // every score is explained by its reasons: the sum of the listed shares, capped at 1
+        const explained = Math.min(1, item.reasons.reduce((sum, reason) => sum + reason.weight, 0));
+        expect(Math.abs(item.score - explained)).toBeLessThanOrEqual(0.0005 * item.reasons.length + 1e-9);
+      }
+    });
+  }
+
+  it('shows the post ids of the evidence in the reasons', async () => {
+    const campaign = { id: randomUUID(), topics: ['crypto', 'finance'], excludedTopics: [], languages: [] } as unknown as CampaignEntity;
+    const items = await service.forCampaign(campaign);
+    expect(items.some((item) => item.reasons.some((reason) => reason.postIds.length === 3))).toBe(true);
+    const [row] = await db.query(`SELECT topic_profile FROM channels WHERE id = $1`, [items[0].id]);
+    const postIds = new Set((row.topic_profile.evidence ?? []).map((post: { postId: string }) => post.postId));
+    for (const reason of items[0].reasons) for (const postId of reason.postIds) expect(postIds.has(postId)).toBe(true);
+  });
+});
