@@ -1,4 +1,6 @@
+import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startChannelApi } from '../apps/channel-api/src/main';
 import { advertiserApi, channelApi, onboardChannel, setDescription, signUp, type Party } from './support/factories';
 import { startStack, type Stack } from './support/stack';
 
@@ -134,6 +136,26 @@ describe('channel onboarding (channel API against the Telegram sandbox)', () => 
     expect((await channelApi(stack).get('/v1/channels').set(extraAuth)).status).toBe(401);
     const stored = await stack.db.query(`SELECT key_hash FROM api_keys WHERE id = $1`, [extra.body.key.id]);
     expect(stored[0].key_hash).not.toContain(extra.body.apiKey.slice(8));
+  });
+
+  it('refuses a revoked key at once in another API process that remembers it', async () => {
+    const second = await startChannelApi(0); // same database and Redis: a second instance behind a balancer
+    try {
+      const extra = await channelApi(stack).post('/v1/api-keys').set(owner.auth).send({ label: 'second instance' });
+      const extraAuth = { Authorization: `Bearer ${extra.body.apiKey}` };
+      // both processes have now looked the key up and remember its account
+      expect((await channelApi(stack).get('/v1/account').set(extraAuth)).status).toBe(200);
+      expect((await request(second.app.getHttpServer()).get('/v1/account').set(extraAuth)).status).toBe(200);
+
+      expect((await channelApi(stack).delete(`/v1/api-keys/${extra.body.key.id}`).set(owner.auth)).status).toBe(200);
+      const elsewhere = await request(second.app.getHttpServer()).get('/v1/account').set(extraAuth);
+      expect([elsewhere.status, elsewhere.body.error?.code]).toEqual([401, 'unauthorized']);
+      expect((await channelApi(stack).get('/v1/account').set(extraAuth)).status).toBe(401);
+      // the owner's other key is untouched, in both processes
+      expect((await request(second.app.getHttpServer()).get('/v1/account').set(owner.auth)).status).toBe(200);
+    } finally {
+      await second.app.close();
+    }
   });
 
   it("hides another owner's channel behind 404 for reads and writes", async () => {

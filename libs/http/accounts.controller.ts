@@ -5,6 +5,7 @@ import { API_AUDIENCE, CurrentAccount, Public } from './auth';
 import { CreateAccountDto, CreateApiKeyDto } from './common-dtos';
 import { ShowsSecretOnce } from './idempotency.interceptor';
 import { present } from './presenters';
+import { RateLimiter } from './rate-limiter';
 
 /** Sign-up and key management, the same on both APIs; each creates accounts of its own audience. */
 @ApiTags('accounts')
@@ -12,6 +13,7 @@ import { present } from './presenters';
 export class AccountsController {
   constructor(
     private readonly accounts: AccountsService,
+    private readonly limiter: RateLimiter,
     @Inject(API_AUDIENCE) private readonly audience: AccountKind,
   ) {}
 
@@ -49,6 +51,9 @@ export class AccountsController {
   @Delete('api-keys/:id')
   @ApiOperation({ summary: 'Revoke an API key' })
   async revokeKey(@CurrentAccount() account: AuthenticatedAccount, @Param('id', new ParseUUIDPipe()) id: string) {
-    return present.apiKey(await this.accounts.revokeKey(account.id, id));
+    const key = await this.accounts.revokeKey(account.id, id);
+    // after the commit, and again on a repeated call: API processes that remember the key see this
+    await this.limiter.markRevoked(key.id);
+    return present.apiKey(key);
   }
 }

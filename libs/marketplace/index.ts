@@ -26,6 +26,7 @@ export * from './topics/topic-engine';
 export * from './topics/profiles.service';
 export * from './topics/recommendations.service';
 export * from './topics/topic-scores';
+export * from './topics/ttl-cache';
 export * from './topics/topics-context-checker';
 export * from './delivery/profile-scheduler';
 export * from './billing';

@@ -1,10 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager, In } from 'typeorm';
 import { DomainError, ErrorCode, decodeCursor, encodeCursor, notFound } from '#libs/common';
 import { PLACARD_CONFIG, PlacardConfig, scaledMs } from '#libs/config';
 import { isExclusionViolation, withTransaction } from '#libs/database';
 import { platformFeeMinor } from '#libs/ledger';
-import { enqueueInOutbox } from '#libs/queue';
+import { enqueueInOutbox, outboxValues } from '#libs/queue';
 import type { CreativeEntity } from '../campaigns/campaign.entities';
 import { composePostText, contentHash } from '../campaigns/post-content';
 import { ChannelEntity } from '../channels/channel.entities';
@@ -31,6 +32,48 @@ export interface PlacementListQuery {
   cursor?: string;
 }
 
+/** The creative (of this advertiser) and the channel with its price for the format; a side is all NULL when missing. */
+const BOOKING_FACTS_SQL = `
+  SELECT cr.id AS creative_id, cr.campaign_id, cr.text, cr.parse_mode, cr.buttons, cr.image_url,
+         cr.topics, cr.excluded_topics, cr.regulator_token, cr.advertiser_name,
+         ch.id AS channel_id, ch.owner_id, ch.status, ch.status_reason, ch.price_minor, ch.currency, ch.top_minutes, ch.feed_minutes, ch.offered
+    FROM (SELECT 1) AS one
+    LEFT JOIN LATERAL (
+      SELECT cr.id, cr.campaign_id, cr.text, cr.parse_mode, cr.buttons, cr.image_url,
+             ca.topics, ca.excluded_topics, ca.regulator_token, a.name AS advertiser_name
+        FROM creatives cr JOIN campaigns ca ON ca.id = cr.campaign_id JOIN accounts a ON a.id = cr.advertiser_id
+       WHERE cr.id = $1 AND cr.advertiser_id = $2) AS cr ON true
+    LEFT JOIN LATERAL (
+      SELECT c.id, c.owner_id, c.status, c.status_reason, p.price_minor, p.currency, f.top_minutes, f.feed_minutes,
+             ARRAY(SELECT format FROM channel_prices WHERE channel_id = c.id ORDER BY format) AS offered
+        FROM channels c
+        LEFT JOIN channel_prices p ON p.channel_id = c.id AND p.format = $4
+        LEFT JOIN formats f ON f.code = p.format
+       WHERE c.id = $3) AS ch ON true`;
+
+/**
+ * The offer in one statement: the placement, its first history row and its expiry job in the
+ * outbox. Every column of the placement is written here (the entity's defaults are set in code), so
+ * the entity built before it is the row as stored.
+ */
+const INSERT_OFFER_SQL = `
+  WITH placement AS (
+    INSERT INTO placements (id, advertiser_id, owner_id, channel_id, campaign_id, creative_id, format, starts_at, top_ends_at, ends_at,
+                            offer_expires_at, price_minor, fee_minor, currency, status, status_reason, post_text, post_parse_mode,
+                            post_buttons, post_image_url, content_hash, booked_topics, excluded_topics, send_state, send_started_at,
+                            message_id, published_at, checkpoints)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, 'offered', NULL, $15, $16, $17, $18, $19, $20, $21, 'none', NULL,
+            NULL, NULL, '[]')
+    RETURNING id, created_at, updated_at
+  ), event AS (
+    INSERT INTO placement_events (placement_id, from_status, to_status, reason, actor)
+    SELECT id, NULL, 'offered', NULL, 'advertiser' FROM placement
+    RETURNING id, at
+  ), job AS (
+    INSERT INTO outbox (job_name, job_id, payload, run_at) SELECT $22, $23, $24, $25 FROM placement
+  )
+  SELECT placement.created_at, placement.updated_at, event.id AS event_id, event.at AS event_at FROM placement, event`;
+
 @Injectable()
 export class PlacementsService {
   constructor(
@@ -55,6 +98,7 @@ export class PlacementsService {
     const offerExpiresAt = new Date(Math.min(now + scaledMs(this.config, this.config.offerExpiryHours * 60), startsAt.getTime()));
     const postText = composePostText(creative.text, creative.advertiserName, creative.regulatorToken, creative.parseMode);
     const placement = this.dataSource.manager.create(PlacementEntity, {
+      id: randomUUID(),
       advertiserId,
       ownerId: channel.ownerId,
       channelId: channel.id,
@@ -77,27 +121,50 @@ export class PlacementsService {
       contentHash: contentHash(postText, creative.parseMode),
       bookedTopics: creative.topics,
       excludedTopics: creative.excludedTopics,
+      sendState: 'none',
+      sendStartedAt: null,
       messageId: null,
       publishedAt: null,
+      checkpoints: [],
     });
 
     try {
       const event = await withTransaction(this.dataSource, async (tx) => {
-        await tx.insert(PlacementEntity, placement); // fills in the id and the column defaults
+        const [written] = await tx.query(INSERT_OFFER_SQL, [
+          placement.id,
+          placement.advertiserId,
+          placement.ownerId,
+          placement.channelId,
+          placement.campaignId,
+          placement.creativeId,
+          placement.format,
+          placement.startsAt,
+          placement.topEndsAt,
+          placement.endsAt,
+          placement.offerExpiresAt,
+          placement.priceMinor,
+          placement.feeMinor,
+          placement.currency,
+          placement.postText,
+          placement.postParseMode,
+          JSON.stringify(placement.postButtons),
+          placement.postImageUrl,
+          placement.contentHash,
+          placement.bookedTopics,
+          placement.excludedTopics,
+          ...outboxValues('expire-offer', { placementId: placement.id }, offerExpiresAt),
+        ]);
+        placement.createdAt = written.created_at;
+        placement.updatedAt = written.updated_at;
         await this.transitions.reserve(tx, placement);
-        const [history] = await tx.query(
-          `INSERT INTO placement_events (placement_id, from_status, to_status, reason, actor) VALUES ($1, NULL, 'offered', NULL, 'advertiser') RETURNING *`,
-          [placement.id],
-        );
-        await enqueueInOutbox(tx, 'expire-offer', { placementId: placement.id }, offerExpiresAt);
         return tx.create(PlacementEventEntity, {
-          id: history.id,
+          id: written.event_id,
           placementId: placement.id,
           fromStatus: null,
           toStatus: 'offered',
           reason: null,
           actor: 'advertiser',
-          at: history.at,
+          at: written.event_at,
         });
       });
       return { placement, history: [event], checks: [] };
@@ -109,10 +176,10 @@ export class PlacementsService {
     }
   }
 
-  /** Everything a booking needs, read in two queries; each missing piece is its own clear error. */
+  /** Everything a booking needs, read in one query; each missing piece is its own clear error. */
   private async bookingFacts(advertiserId: string, input: BookingInput) {
-    const [creative]: {
-      id: string;
+    const [row]: {
+      creative_id: string | null;
       campaign_id: string;
       text: string;
       parse_mode: 'HTML' | null;
@@ -122,16 +189,7 @@ export class PlacementsService {
       excluded_topics: string[];
       regulator_token: string | null;
       advertiser_name: string;
-    }[] = await this.dataSource.query(
-      `SELECT cr.id, cr.campaign_id, cr.text, cr.parse_mode, cr.buttons, cr.image_url,
-              ca.topics, ca.excluded_topics, ca.regulator_token, a.name AS advertiser_name
-         FROM creatives cr JOIN campaigns ca ON ca.id = cr.campaign_id JOIN accounts a ON a.id = cr.advertiser_id
-        WHERE cr.id = $1 AND cr.advertiser_id = $2`,
-      [input.creativeId, advertiserId],
-    );
-    if (!creative) throw notFound('creative');
-    const [channel]: {
-      id: string;
+      channel_id: string | null;
       owner_id: string;
       status: string;
       status_reason: string | null;
@@ -140,41 +198,34 @@ export class PlacementsService {
       top_minutes: number | null;
       feed_minutes: number | null;
       offered: string[];
-    }[] = await this.dataSource.query(
-      `SELECT c.id, c.owner_id, c.status, c.status_reason, p.price_minor, p.currency, f.top_minutes, f.feed_minutes,
-              ARRAY(SELECT format FROM channel_prices WHERE channel_id = c.id ORDER BY format) AS offered
-         FROM channels c
-         LEFT JOIN channel_prices p ON p.channel_id = c.id AND p.format = $2
-         LEFT JOIN formats f ON f.code = p.format
-        WHERE c.id = $1`,
-      [input.channelId, input.format],
-    );
-    if (!channel || channel.status === 'pending') throw notFound('channel');
-    if (channel.status !== 'verified') {
-      throw new DomainError(ErrorCode.ChannelNotVerified, 'The channel is suspended and takes no bookings.', { reason: channel.status_reason });
+    }[] = await this.dataSource.query(BOOKING_FACTS_SQL, [input.creativeId, advertiserId, input.channelId, input.format]);
+    if (row.creative_id === null) throw notFound('creative');
+    if (row.channel_id === null || row.status === 'pending') throw notFound('channel');
+    if (row.status !== 'verified') {
+      throw new DomainError(ErrorCode.ChannelNotVerified, 'The channel is suspended and takes no bookings.', { reason: row.status_reason });
     }
-    if (channel.price_minor === null || channel.top_minutes === null || channel.feed_minutes === null || channel.currency === null) {
-      throw new DomainError(ErrorCode.FormatNotOffered, undefined, { format: input.format, offered: channel.offered });
+    if (row.price_minor === null || row.top_minutes === null || row.feed_minutes === null || row.currency === null) {
+      throw new DomainError(ErrorCode.FormatNotOffered, undefined, { format: input.format, offered: row.offered });
     }
     return {
       creative: {
-        id: creative.id,
-        campaignId: creative.campaign_id,
-        text: creative.text,
-        parseMode: creative.parse_mode,
-        buttons: creative.buttons,
-        imageUrl: creative.image_url,
-        topics: creative.topics,
-        excludedTopics: creative.excluded_topics,
-        regulatorToken: creative.regulator_token,
-        advertiserName: creative.advertiser_name,
+        id: row.creative_id,
+        campaignId: row.campaign_id,
+        text: row.text,
+        parseMode: row.parse_mode,
+        buttons: row.buttons,
+        imageUrl: row.image_url,
+        topics: row.topics,
+        excludedTopics: row.excluded_topics,
+        regulatorToken: row.regulator_token,
+        advertiserName: row.advertiser_name,
       },
-      channel: { id: channel.id, ownerId: channel.owner_id },
+      channel: { id: row.channel_id, ownerId: row.owner_id },
       price: {
-        priceMinor: Number(channel.price_minor),
-        currency: channel.currency,
-        topMinutes: channel.top_minutes,
-        feedMinutes: channel.feed_minutes,
+        priceMinor: Number(row.price_minor),
+        currency: row.currency,
+        topMinutes: row.top_minutes,
+        feedMinutes: row.feed_minutes,
       },
     };
   }

@@ -22,4 +22,8 @@ export class TtlCache<V> {
     while (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value as string);
     return value;
   }
+
+  delete(key: string): void {
+    this.entries.delete(key);
+  }
 }
