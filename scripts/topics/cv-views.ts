@@ -3,9 +3,13 @@
  * complement naive Bayes over different feature VIEWS and groups (suffixes, several prefix lengths,
  * character n-grams across word boundaries), Rennie's weight normalisation, ensembles of CNBs over
  * views (summed scores / log-probabilities / probabilities), bagging, pruning of rare features and an
- * averaged perceptron started from the CNB weights. Dev is never read here.
+ * averaged perceptron started from the CNB weights; and (the "lex:" experiments) Snowball stems,
+ * stopword lists, English WordNet supersenses/hypernyms from npm packages (lexical-lab.ts, which says
+ * how to install them outside the repo), learned stopwords (class-entropy feature weights) and chi²
+ * feature selection. Dev is never read here.
  *
  *   npx tsx scripts/topics/cv-views.ts [substring of experiment names…] [--all]
+ *   LEXICAL_MODULES=/tmp/lexlab/node_modules npx tsx scripts/topics/cv-views.ts lex:
  *
  * Outcome (BENCHMARKS.md, Topics): no variant beat the default by more than fold-partition noise
  * (FOLD_SEED=777 / 2024 re-partition the folds).
@@ -17,6 +21,7 @@
 import { hashString } from '../../libs/topics/features';
 import { tokenize } from '../../libs/topics/normalize';
 import { createRandom, shuffleInPlace } from '../../libs/topics/random';
+import { stemmerFor, stopwordsFor, wordnetFeatures } from './lexical-lab';
 import { ALL, C, FOCUS, foldsBySentence, load } from './sib-folds';
 
 const FOLDS = 5;
@@ -27,10 +32,17 @@ const UNSPACED = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script
 type Counts = Map<number, number>;
 function bump(m: Counts, key: number, by = 1): void { m.set(key, (m.get(key) ?? 0) + by); }
 
-/** Group names: c<min><max> (chars inside words), x<min><max> (chars across words), w1, w2, p<n>, s<n>. */
-function groupCounts(text: string, group: string): Counts {
+/**
+ * Group names: c<min><max> (chars inside words), x<min><max> (chars across words), w1, w2, p<n>, s<n>;
+ * lexical resources (lexical-lab.ts): t1 (Snowball stems), tp (stems, prefixes of 4 where the language
+ * has no stemmer), n<d>[k] (English WordNet: supersense of the first k senses, hypernyms to depth d).
+ * A trailing "-" / "~" drops stopwords (stopword package / stopwords-iso) from the words of that group.
+ */
+function groupCounts(text: string, fullGroup: string, language: string): Counts {
   const m: Counts = new Map();
-  const seed = hashString(group, 99);
+  const seed = hashString(fullGroup, 99);
+  const stop = fullGroup.endsWith('-') ? stopwordsFor(language, 'small') : fullGroup.endsWith('~') ? stopwordsFor(language, 'iso') : null;
+  const group = stop ? fullGroup.slice(0, -1) : fullGroup;
   const words: string[] = [];
   let previous: string | null = null;
   for (const token of tokenize(text)) {
@@ -40,9 +52,17 @@ function groupCounts(text: string, group: string): Counts {
       continue;
     }
     const w = token.text;
+    if (stop?.has(w)) continue;
     words.push(w);
     const kind = group[0];
     if (group === 'w1') bump(m, hashString(w, seed));
+    else if (group === 't1' || group === 'tp') {
+      const stemmer = stemmerFor(language);
+      if (stemmer) bump(m, hashString(stemmer.stem(w), seed));
+      else if (group === 'tp' && !UNSPACED.test(w)) bump(m, hashString(w.length > 4 ? w.slice(0, 4) : w, seed ^ 3));
+    } else if (kind === 'n') {
+      if (language === 'eng_Latn') for (const f of wordnetFeatures(w, Number(group[1]), Number(group[2] ?? 1))) bump(m, hashString(f, seed));
+    }
     else if (group === 'w2') { if (previous !== null) bump(m, hashString(`${previous} ${w}`, seed)); }
     else if (kind === 'c') {
       const min = UNSPACED.test(w) ? 1 : Number(group[1]);
@@ -74,7 +94,7 @@ const groupCache = new Map<string, Counts[]>();
 function groupsOf(language: string, group: string): Counts[] {
   const key = `${language}|${group}`;
   let value = groupCache.get(key);
-  if (!value) { value = load(language).map((row) => groupCounts(row.text, group)); groupCache.set(key, value); }
+  if (!value) { value = load(language).map((row) => groupCounts(row.text, group, language)); groupCache.set(key, value); }
   return value;
 }
 
@@ -119,10 +139,64 @@ interface Cnb {
   /** Averaged-perceptron epochs on top of the CNB weights (0 = none) and its step relative to the weight scale. */
   perceptron: number;
   rate: number;
+  /**
+   * Supervised feature weights g_d from the training fold (training values and scores both scaled by g):
+   * 'entropy' = (1 - H(class | feature) / log C)^fwPower (features spread evenly over the classes, the
+   * learned stopwords, fade out); 'stop' = g = fwPower for features in ≥ fwDf of the texts whose
+   * normalised class entropy is ≥ fwH, else 1; 'chi2' = keep the top `keep` fraction by max-class chi².
+   */
+  fw?: 'entropy' | 'stop' | 'chi2';
+  fwPower?: number;
+  fwDf?: number;
+  fwH?: number;
+  /** Add-s smoothing of the per-class document frequencies for 'entropy' (default 0.5). */
+  fwSmooth?: number;
+  keep?: number;
 }
 const CNB: Cnb = { alpha: 0.03, norm: 'none', minDf: 1, perceptron: 0, rate: 0.1 };
 
-function trainCnb(X: Vec[], y: number[], sw: number[], dims: number, o: Cnb): Float64Array {
+/** Per-feature weights from document frequencies per class (class-balanced), see Cnb.fw. */
+function featureWeights(X: Vec[], y: number[], dims: number, o: Cnb): Float64Array {
+  const df = new Float64Array(dims * C);
+  const classCount = new Float64Array(C);
+  X.forEach((x, i) => { classCount[y[i]!]!++; for (let k = 0; k < x.idx.length; k++) df[x.idx[k]! * C + y[i]!]!++; });
+  const g = new Float64Array(dims).fill(1);
+  const n = X.length;
+  const chi = o.fw === 'chi2' ? new Float64Array(dims) : null;
+  for (let d = 0; d < dims; d++) {
+    let total = 0;
+    for (let c = 0; c < C; c++) total += df[d * C + c]!;
+    if (total === 0) { g[d] = 0; continue; }
+    if (o.fw === 'chi2') {
+      let best = 0;
+      for (let c = 0; c < C; c++) {
+        const a = df[d * C + c]!, b = total - a, cc = classCount[c]! - a, dd = n - classCount[c]! - b;
+        const denom = (a + cc) * (b + dd) * (a + b) * (cc + dd);
+        if (denom > 0) best = Math.max(best, (n * (a * dd - cc * b) ** 2) / denom);
+      }
+      chi![d] = best;
+      continue;
+    }
+    const q = new Float64Array(C);
+    let sum = 0;
+    for (let c = 0; c < C; c++) { q[c] = (df[d * C + c]! + (o.fwSmooth ?? 0.5)) / classCount[c]!; sum += q[c]!; }
+    let h = 0;
+    for (let c = 0; c < C; c++) { const p = q[c]! / sum; h -= p * Math.log(p); }
+    h /= Math.log(C);
+    if (o.fw === 'entropy') g[d] = Math.max(0, 1 - h) ** (o.fwPower ?? 1);
+    else if (o.fw === 'stop' && total >= (o.fwDf ?? 0.05) * n && h >= (o.fwH ?? 0.9)) g[d] = o.fwPower ?? 0;
+  }
+  if (chi) {
+    const seen = [...chi.keys()].filter((d) => g[d]! > 0).sort((a, b) => chi[b]! - chi[a]!);
+    const keep = Math.ceil(seen.length * (o.keep ?? 1));
+    seen.forEach((d, r) => { g[d] = r < keep ? 1 : 0; });
+  }
+  return g;
+}
+
+function trainCnb(X0: Vec[], y: number[], sw: number[], dims: number, o: Cnb): Float64Array {
+  const g = o.fw ? featureWeights(X0, y, dims, o) : null;
+  const X = g ? X0.map((x) => ({ idx: x.idx, val: x.val.map((v, k) => v * g[x.idx[k]!]!) })) : X0;
   const classTotals = new Float64Array(C);
   y.forEach((c, i) => (classTotals[c]! += sw[i]!));
   const sum = classTotals.reduce((a, b) => a + b, 0);
@@ -173,6 +247,7 @@ function trainCnb(X: Vec[], y: number[], sw: number[], dims: number, o: Cnb): Fl
     }
   }
   if (o.perceptron > 0) averagedPerceptron(W, X, y, o);
+  if (g) for (let d = 0; d < dims; d++) for (let c = 0; c < C; c++) W[d * C + c]! *= g[d]!;
   return W;
 }
 
@@ -334,6 +409,36 @@ const EXPS: Exp[] = [
   { name: 'grp: c26 + w1 0.9 + p4 0.5', members: [{ view: [['c26', 1], ['w1', 0.9], ['p4', 0.5]] }] },
   { name: 'grp: +x24 0.5', members: [{ view: V(['x24', 0.5]) }] },
   { name: 'grp: +x46 0.5', members: [{ view: V(['x46', 0.5]) }] },
+  // lexical resources (lexical-lab.ts) and learned feature weights
+  { name: 'lex: stems t1 for w1', members: [{ view: [['c26', 1], ['t1', 0.7], ['p4', 0.7]] }] },
+  { name: 'lex: stems tp for p4', members: [{ view: [['c26', 1], ['w1', 0.7], ['tp', 0.7]] }] },
+  { name: 'lex: stems t1 for w1+p4', members: [{ view: [['c26', 1], ['t1', 1]] }] },
+  { name: 'lex: +t1 0.5', members: [{ view: V(['t1', 0.5]) }] },
+  { name: 'lex: +t1 0.7', members: [{ view: V(['t1', 0.7]) }] },
+  { name: 'lex: stopwords small, w1 p4', members: [{ view: [['c26', 1], ['w1-', 0.7], ['p4-', 0.7]] }] },
+  { name: 'lex: stopwords small, all groups', members: [{ view: [['c26-', 1], ['w1-', 0.7], ['p4-', 0.7]] }] },
+  { name: 'lex: stopwords iso, w1 p4', members: [{ view: [['c26', 1], ['w1~', 0.7], ['p4~', 0.7]] }] },
+  { name: 'lex: stopwords iso, all groups', members: [{ view: [['c26~', 1], ['w1~', 0.7], ['p4~', 0.7]] }] },
+  { name: 'lex: learned entropy^0.5', members: [{ view: BASE_VIEW, cnb: { fw: 'entropy', fwPower: 0.5 } }] },
+  { name: 'lex: learned entropy^1', members: [{ view: BASE_VIEW, cnb: { fw: 'entropy', fwPower: 1 } }] },
+  { name: 'lex: learned entropy^2', members: [{ view: BASE_VIEW, cnb: { fw: 'entropy', fwPower: 2 } }] },
+  { name: 'lex: learned stop df5% H.9 → 0', members: [{ view: BASE_VIEW, cnb: { fw: 'stop', fwPower: 0, fwDf: 0.05, fwH: 0.9 } }] },
+  { name: 'lex: learned stop df2% H.8 → 0.3', members: [{ view: BASE_VIEW, cnb: { fw: 'stop', fwPower: 0.3, fwDf: 0.02, fwH: 0.8 } }] },
+  { name: 'lex: chi2 keep 50%', members: [{ view: BASE_VIEW, cnb: { fw: 'chi2', keep: 0.5 } }] },
+  { name: 'lex: chi2 keep 20%', members: [{ view: BASE_VIEW, cnb: { fw: 'chi2', keep: 0.2 } }] },
+  { name: 'lex: chi2 keep 90%', members: [{ view: BASE_VIEW, cnb: { fw: 'chi2', keep: 0.9 } }] },
+  { name: 'lex: chi2 keep 5%', members: [{ view: BASE_VIEW, cnb: { fw: 'chi2', keep: 0.05 } }] },
+  { name: 'lex: wordnet +n0 0.3', members: [{ view: V(['n0', 0.3]) }] },
+  { name: 'lex: wordnet +n0 0.7', members: [{ view: V(['n0', 0.7]) }] },
+  { name: 'lex: wordnet +n2 0.5', members: [{ view: V(['n2', 0.5]) }] },
+  { name: 'lex: wordnet +n4 0.5', members: [{ view: V(['n4', 0.5]) }] },
+  { name: 'lex: wordnet +n33 0.5', members: [{ view: V(['n33', 0.5]) }] },
+  { name: 'lex: wordnet +n2 1.0', members: [{ view: V(['n2', 1]) }] },
+  { name: 'lex: +t1 0.3', members: [{ view: V(['t1', 0.3]) }] },
+  { name: 'lex: +t1- 0.5 (stopwords out of the stems)', members: [{ view: V(['t1-', 0.5]) }] },
+  { name: 'lex: +t1 0.5 +n2 0.5', members: [{ view: V(['t1', 0.5], ['n2', 0.5]) }] },
+  { name: 'lex: learned entropy^0.5 smooth 0.01', members: [{ view: BASE_VIEW, cnb: { fw: 'entropy', fwPower: 0.5, fwSmooth: 0.01 } }] },
+  { name: 'lex: learned entropy^0.25 smooth 0.01', members: [{ view: BASE_VIEW, cnb: { fw: 'entropy', fwPower: 0.25, fwSmooth: 0.01 } }] },
 ];
 
 if (require.main === module) {
