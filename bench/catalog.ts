@@ -1,6 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import { Client, Pool } from 'pg';
-import { PRICES_SQL, REBUILD_TOPIC_SCORES_SQL, candidatesQuery, catalogQuery } from '#libs/marketplace';
+import { PRICES_SQL, REBUILD_TOPIC_SCORES_SQL, RECOMMENDATION_DETAILS_SQL, STORED_EVIDENCE_POSTS, candidatesQuery, catalogQuery } from '#libs/marketplace';
 import { baseEnv, expectStatus, freePort, freshDatabase, json, log, pgClient, prng, startNode, waitForHttp } from './lib/common';
 import { LoadResult, fixedRate, fmt, httpFixedRate, serverMeanMs } from './lib/load';
 import { ChannelSeed, insertChannels, seedAdvertisers, seedOwners } from './lib/seed';
@@ -9,7 +8,7 @@ export interface CatalogFigures {
   channels: number;
   seedSeconds: number;
   runs: LoadResult[];
-  explain: { search: string; recommendations: string };
+  explain: { search: string; recommendations: string; recommendationDetails: string };
   topicShare: Record<string, number>;
   /** mean ms per request, one at a time */
   sequential: Record<string, number>;
@@ -18,6 +17,11 @@ export interface CatalogFigures {
 const CHANNELS = Number(process.env.BENCH_CHANNELS ?? 100_000);
 const RATE = 200;
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 10);
+/**
+ * The recommendations API runs twice, whatever RECOMMENDATIONS_CACHE_SECONDS says: without its
+ * per-campaign cache (the 4th run, which bench/run.ts reports against the target) and with it.
+ */
+const CACHE_ON_SECONDS = '30';
 
 /** Rough shares of Telegram channel topics (catalogs like TGStat): news, crypto and entertainment lead. */
 const TOPIC_WEIGHTS: Record<string, number> = {
@@ -61,7 +65,6 @@ export function catalogChannels(ownerIds: string[], count: number): ChannelSeed[
     const subscribers = Math.round(Math.min(5_000_000, Math.max(100, Math.exp(8.5 + 1.6 * gaussian()))));
     const cpmMinor = 100 + Math.floor(random() * 900); // $1-$10 per thousand
     const price = Math.max(500, Math.round((subscribers / 1000) * cpmMinor));
-    const evidence = topics.slice(0, 2).map((entry) => ({ postId: randomUUID(), weight: 0.5, topics: [entry], brandSafety: [] }));
     return {
       ownerId: ownerIds[i % ownerIds.length],
       chatId: String(-1008000000000 - i),
@@ -69,12 +72,31 @@ export function catalogChannels(ownerIds: string[], count: number): ChannelSeed[
       title: `${topics[0].topic.replace('_', ' ')} channel ${i}`,
       language: lang,
       subscribers,
-      topicProfile: { language: lang, topics, brandSafety: unsafe, postCount: 20 + Math.floor(random() * 200), evidence, computedAt: new Date().toISOString() },
+      topicProfile: { language: lang, topics, brandSafety: unsafe, postCount: 20 + Math.floor(random() * 200), evidence: [], computedAt: new Date().toISOString() },
       topicIds: topics.filter((entry) => entry.score >= 0.15).map((entry) => entry.topic),
       prices: { '1/24': price, '2/48': Math.round(price * 1.6), '3/72': Math.round(price * 2.1), '7d': Math.round(price * 4) },
     };
   });
 }
+
+/**
+ * Evidence as ProfilesService stores it (STORED_EVIDENCE_POSTS posts, most recent first, each with its
+ * own scores for the channel's topics and a little brand-safety noise), generated in Postgres: 100k
+ * profiles of 30 posts are too many objects for the bench process to build and send.
+ */
+const SEED_EVIDENCE_SQL = `
+  UPDATE channels c
+     SET topic_profile = jsonb_set(c.topic_profile, '{evidence}', (
+       SELECT jsonb_agg(jsonb_build_object(
+                'postId', gen_random_uuid(),
+                'weight', round((0.5 ^ (g / 6.0))::numeric, 4),
+                'topics', (SELECT coalesce(jsonb_agg(jsonb_build_object('topic', t->>'topic', 'score', round((random() * 0.9 + 0.05)::numeric, 3))
+                                                     ORDER BY random() DESC), '[]')
+                             FROM jsonb_array_elements(c.topic_profile->'topics') t WHERE g >= 0),
+                'brandSafety', CASE WHEN random() < 0.1 THEN jsonb_build_array(jsonb_build_object('category', 'adult', 'score', 0.01)) ELSE '[]'::jsonb END)
+              ORDER BY g)
+         FROM generate_series(0, $1 - 1) g))
+   WHERE c.topic_profile IS NOT NULL`;
 
 /**
  * The SQL the two services run, built by the services' own functions: the catalog page query and the
@@ -89,7 +111,8 @@ async function sqlSearch(pool: Pool, topic: string): Promise<unknown> {
 async function sqlRecommend(pool: Pool, topics: string[]): Promise<unknown> {
   const { sql, params } = candidatesQuery(topics, [], []);
   const { rows } = await pool.query(sql, params);
-  return pool.query(PRICES_SQL, [rows.slice(0, 50).map((row: { id: string }) => row.id)]);
+  const returned = rows.slice(0, 50).map((row: { id: string }) => row.id);
+  return Promise.all([pool.query(RECOMMENDATION_DETAILS_SQL, [returned]), pool.query(PRICES_SQL, [returned])]);
 }
 async function explainPlan(db: Client, sql: string, params: unknown[]): Promise<string> {
   return (await db.query(`EXPLAIN (ANALYZE, BUFFERS) ${sql}`, params)).rows.map((row) => row['QUERY PLAN']).join('\n');
@@ -99,18 +122,23 @@ export async function benchCatalog(): Promise<CatalogFigures> {
   const database = await freshDatabase('catalog');
   const db = await pgClient(database.url);
   const port = freePort();
-  const api = startNode('advertiser-api', 'apps/advertiser-api/src/main.js', baseEnv(database.url, { ADVERTISER_API_PORT: String(port) }));
+  const uncachedPort = freePort();
+  const api = startNode('advertiser-api', 'apps/advertiser-api/src/main.js', baseEnv(database.url, { ADVERTISER_API_PORT: String(port), RECOMMENDATIONS_CACHE_SECONDS: CACHE_ON_SECONDS }));
+  const uncachedApi = startNode('advertiser-api (no recommendations cache)', 'apps/advertiser-api/src/main.js', baseEnv(database.url, { ADVERTISER_API_PORT: String(uncachedPort), RECOMMENDATIONS_CACHE_SECONDS: '0' }));
   const sqlPool = new Pool({ connectionString: database.url, max: 10 });
   try {
     const apiUrl = `http://127.0.0.1:${port}`;
+    const uncachedUrl = `http://127.0.0.1:${uncachedPort}`;
     await waitForHttp(`${apiUrl}/health`);
+    await waitForHttp(`${uncachedUrl}/health`);
     log(`catalog: seeding ${CHANNELS.toLocaleString('en')} verified channels with profiles and 4 prices each (multi-row INSERT)`);
     const seedStarted = Date.now();
     const owners = await seedOwners(db, 2000);
     const seeds = catalogChannels(owners, CHANNELS);
     await insertChannels(db, seeds); // channel_catalog_topics: filled by the channels trigger
+    await db.query(SEED_EVIDENCE_SQL, [STORED_EVIDENCE_POSTS]);
     await db.query(REBUILD_TOPIC_SCORES_SQL); // what ProfilesService writes with each profile
-    await db.query('VACUUM ANALYZE channels');
+    await db.query('VACUUM FULL ANALYZE channels'); // the evidence update left a dead copy of every row
     await db.query('VACUUM ANALYZE channel_prices');
     await db.query('VACUUM ANALYZE channel_topic_scores');
     await db.query('VACUUM ANALYZE channel_catalog_topics');
@@ -123,10 +151,14 @@ export async function benchCatalog(): Promise<CatalogFigures> {
     const [advertiser] = await seedAdvertisers(apiUrl, 1, 100_000, campaignTopics);
     const headers = { authorization: `Bearer ${advertiser.apiKey}` };
     await expectStatus('recommendations', json(`${apiUrl}/v1/campaigns/${advertiser.campaignId}/recommendations`, { headers }), 200);
+    await expectStatus('recommendations without cache', json(`${uncachedUrl}/v1/campaigns/${advertiser.campaignId}/recommendations`, { headers }), 200);
 
     const explain = {
       search: await explainPlan(db, catalogQuery({ topic: 'crypto' }).sql, catalogQuery({ topic: 'crypto' }).params),
       recommendations: await explainPlan(db, candidatesQuery(campaignTopics, [], []).sql, candidatesQuery(campaignTopics, [], []).params),
+      recommendationDetails: await explainPlan(db, RECOMMENDATION_DETAILS_SQL, [
+        (await db.query(candidatesQuery(campaignTopics, [], []).sql, candidatesQuery(campaignTopics, [], []).params)).rows.slice(0, 50).map((row: { id: string }) => row.id),
+      ]),
     };
 
     // sequential latency with nothing else running (second pass of each counts): where does the time go?
@@ -136,6 +168,7 @@ export async function benchCatalog(): Promise<CatalogFigures> {
       'catalog search, API': (k) => json(`${apiUrl}/v1/channels?topic=${TOPICS[k % TOPICS.length]}`, { headers }),
       'recommendation queries, SQL': () => sqlRecommend(sqlPool, campaignTopics),
       'recommendations, API': () => json(`${apiUrl}/v1/campaigns/${advertiser.campaignId}/recommendations`, { headers }),
+      'recommendations, API without cache': () => json(`${uncachedUrl}/v1/campaigns/${advertiser.campaignId}/recommendations`, { headers }),
     };
     for (let pass = 0; pass < 2; pass++) {
       for (const [what, probe] of Object.entries(probes)) {
@@ -147,27 +180,36 @@ export async function benchCatalog(): Promise<CatalogFigures> {
     log(`catalog: sequential ms per request ${JSON.stringify(Object.fromEntries(Object.entries(sequential).map(([k, v]) => [k, Number(v.toFixed(2))])))}`);
     let i = 0;
     const nextTopic = (): string => TOPICS[i++ % TOPICS.length];
+    log(`catalog: EXPLAIN recommendation details for the 50 returned:\n${explain.recommendationDetails}`);
     const runs: LoadResult[] = [];
-    const http = (label: string, path: () => string) =>
-      httpFixedRate({ label, url: apiUrl, rate: RATE, durationS: DURATION_S, next: () => ({ path: path(), headers }), okStatus: 200 });
+    const http = (label: string, path: () => string, url = apiUrl) =>
+      httpFixedRate({ label, url, rate: RATE, durationS: DURATION_S, next: () => ({ path: path(), headers }), okStatus: 200 });
     // warm both paths
     await http('warm', () => `/v1/channels?topic=${nextTopic()}`);
     const plan: [string, () => Promise<LoadResult>][] = [
       [`SQL: catalog query, topic filter @ ${RATE}/s`, () => fixedRate(`SQL: catalog query, topic filter @ ${RATE}/s`, RATE, DURATION_S, () => sqlSearch(sqlPool, nextTopic()))],
       [`GET /v1/channels?topic= @ ${RATE}/s`, () => http(`GET /v1/channels?topic= @ ${RATE}/s`, () => `/v1/channels?topic=${nextTopic()}`)],
       [`SQL: recommendation queries @ ${RATE}/s`, () => fixedRate(`SQL: recommendation queries @ ${RATE}/s`, RATE, DURATION_S, () => sqlRecommend(sqlPool, campaignTopics))],
-      [`GET /v1/campaigns/:id/recommendations @ ${RATE}/s`, () => http(`GET /v1/campaigns/:id/recommendations @ ${RATE}/s`, () => `/v1/campaigns/${advertiser.campaignId}/recommendations`)],
+      [
+        `GET /v1/campaigns/:id/recommendations, cache off @ ${RATE}/s`,
+        () => http(`GET /v1/campaigns/:id/recommendations, cache off @ ${RATE}/s`, () => `/v1/campaigns/${advertiser.campaignId}/recommendations`, uncachedUrl),
+      ],
+      [
+        `GET /v1/campaigns/:id/recommendations, cache on @ ${RATE}/s`,
+        () => http(`GET /v1/campaigns/:id/recommendations, cache on @ ${RATE}/s`, () => `/v1/campaigns/${advertiser.campaignId}/recommendations`),
+      ],
     ];
     for (const [label, run] of plan) {
       log(`catalog: ${label} for ${DURATION_S} s`);
       const result = await run();
       log(`  ${fmt(result.okPerSecond, 0)} ok/s, p50 ${fmt(result.p50)} ms, p99 ${fmt(result.p99)} ms, non-200/dropped ${result.bad}, errors ${result.errors}`);
       runs.push(result);
-      if (label.startsWith('GET')) log(`  server-side mean per route so far: ${JSON.stringify(await serverMeanMs(apiUrl))}`);
+      if (label.startsWith('GET')) log(`  server-side mean per route so far: ${JSON.stringify(await serverMeanMs(label.includes('cache off') ? uncachedUrl : apiUrl))}`);
     }
     return { channels: CHANNELS, seedSeconds, runs, explain, topicShare, sequential };
   } finally {
     await api.stop();
+    await uncachedApi.stop();
     await sqlPool.end();
     await db.end();
     await database.drop();

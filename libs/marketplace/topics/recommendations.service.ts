@@ -33,10 +33,7 @@ interface DetailRow {
   username: string | null;
   language: string | null;
   subscribers: number;
-  topics: StoredTopicProfile['topics'];
-  brand_safety: StoredTopicProfile['brandSafety'];
-  /** the stored evidence reduced to the wanted topics (all the matcher's reasons read of it) */
-  evidence: StoredTopicProfile['evidence'];
+  topic_profile: StoredTopicProfile;
 }
 
 /**
@@ -45,11 +42,10 @@ interface DetailRow {
  * with the highest share of it, read from the (topic, score) index, excluded and brand-unsafe ones
  * dropped in SQL with the matcher's thresholds; the union is scored in SQL (the matcher's score: the
  * sum of the wanted topics' shares, capped at 1) and the best CANDIDATES are ranked by `matchChannel`
- * on their shares alone (the score does not depend on evidence). Only the RESULTS returned are read
- * from `channels`: their stored topics and brand safety and, of the evidence, each post's scores for
- * the wanted topics; `matchChannel` on that gives the returned score and reasons, which are what it
- * gives on the full stored profile. Exact for one-topic campaigns; for several topics a channel that
- * leads none of them but has a high sum can be missed (see BENCHMARKS.md, Catalog).
+ * on their shares alone (the score does not depend on evidence, only the reasons do). Only the
+ * RESULTS returned have their stored profile read and go through `matchChannel` again for the
+ * score and the reasons (post ids from the evidence). Exact for one-topic campaigns; for several
+ * topics a channel that leads none of them but has a high sum can be missed (see BENCHMARKS.md, Catalog).
  */
 @Injectable()
 export class RecommendationsService {
@@ -82,15 +78,16 @@ export class RecommendationsService {
     if (shortlist.length === 0) return [];
     const ids = shortlist.map((entry) => entry.id);
     const [details, prices] = await Promise.all([
-      this.dataSource.query(RECOMMENDATION_DETAILS_SQL, [ids, topics]) as Promise<DetailRow[]>,
+      this.dataSource.query(RECOMMENDATION_DETAILS_SQL, [ids]) as Promise<DetailRow[]>,
       pricesFor(this.dataSource, ids),
     ]);
     const ranked: (Recommendation & { result: MatchResult })[] = [];
     for (const row of details) {
-      const result = matchChannel(targeting, { language: null, topics: row.topics, brandSafety: row.brand_safety, postCount: 0, evidence: row.evidence });
+      const stored = row.topic_profile;
+      const result = matchChannel(targeting, { ...stored, evidence: stored.evidence ?? [] });
       if (!result.eligible) continue; // the profile changed since the candidates were read
       const { id, title, username, language, subscribers } = row;
-      ranked.push({ id, title, username, language, subscribers, topics: row.topics, pricing: prices.get(id) ?? [], score: result.score, reasons: result.reasons, result });
+      ranked.push({ id, title, username, language, subscribers, topics: stored.topics, pricing: prices.get(id) ?? [], score: result.score, reasons: result.reasons, result });
     }
     return ranked.sort(byRank).map(({ result: _result, ...item }) => item);
   }
@@ -117,20 +114,14 @@ function sharesProfile(row: CandidateRow): ChannelProfile {
 }
 
 /**
- * The returned channels' card and what the matcher's reasons need ($1 ids, $2 wanted topics): the
- * stored topics and brand safety, and the evidence posts (in stored order) with only their scores
- * for the wanted topics; posts with none of them are left out (they are never a reason). Exported
- * for the benchmark.
+ * The returned channels' cards and stored profiles ($1 ids), exported for the benchmark. The profile
+ * is read whole: reducing its evidence to the wanted topics in SQL (jsonb_array_elements per post, or
+ * jsonpath) costs Postgres 3-7 ms for 50 profiles of 30 posts, more than shipping and parsing them
+ * (~2 ms); a compact per-topic evidence kept by ProfilesService would beat both (BENCHMARKS.md, Catalog).
  */
 export const RECOMMENDATION_DETAILS_SQL = `
-  SELECT c.id, c.title, c.username, c.language, c.subscribers,
-         coalesce(p.profile->'topics', '[]') AS topics, coalesce(p.profile->'brandSafety', '[]') AS brand_safety,
-         coalesce((SELECT jsonb_agg(jsonb_build_object('postId', post->'postId', 'weight', post->'weight', 'topics', wanted.topics, 'brandSafety', '[]'::jsonb) ORDER BY n)
-                     FROM jsonb_array_elements(p.profile->'evidence') WITH ORDINALITY AS evidence(post, n)
-                     CROSS JOIN LATERAL (SELECT jsonb_agg(entry) AS topics FROM jsonb_array_elements(post->'topics') entry
-                                          WHERE entry->>'topic' = ANY($2::text[])) wanted
-                    WHERE wanted.topics IS NOT NULL), '[]') AS evidence
-    FROM channels c CROSS JOIN LATERAL (SELECT c.topic_profile AS profile) p
+  SELECT c.id, c.title, c.username, c.language, c.subscribers, c.topic_profile
+    FROM channels c
    WHERE c.id = ANY($1::uuid[]) AND c.topic_profile IS NOT NULL`;
 
 /** The candidate query (exported for the benchmark, which runs it directly in SQL). */
