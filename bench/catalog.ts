@@ -81,22 +81,36 @@ export function catalogChannels(ownerIds: string[], count: number): ChannelSeed[
 
 /**
  * Evidence as ProfilesService stores it (STORED_EVIDENCE_POSTS posts, most recent first, each with its
- * own scores for the channel's topics and a little brand-safety noise), generated in Postgres: 100k
- * profiles of 30 posts are too many objects for the bench process to build and send.
+ * own scores for the channel's topics and a little brand-safety noise) and, from it, `reasonPosts`
+ * (per topic the 3 strongest posts by weight × score among those scoring ≥ 0.2: the matcher's rule,
+ * redone in SQL for the seed only), generated in Postgres in one pass: 100k profiles of 30 posts are
+ * too many objects for the bench process to build and send.
  */
 const SEED_EVIDENCE_SQL = `
   UPDATE channels c
-     SET topic_profile = jsonb_set(c.topic_profile, '{evidence}', (
-       SELECT jsonb_agg(jsonb_build_object(
-                'postId', gen_random_uuid(),
-                'weight', round((0.5 ^ (g / 6.0))::numeric, 4),
-                'topics', (SELECT coalesce(jsonb_agg(jsonb_build_object('topic', t->>'topic', 'score', round((random() * 0.9 + 0.05)::numeric, 3))
-                                                     ORDER BY random() DESC), '[]')
-                             FROM jsonb_array_elements(c.topic_profile->'topics') t WHERE g >= 0),
-                'brandSafety', CASE WHEN random() < 0.1 THEN jsonb_build_array(jsonb_build_object('category', 'adult', 'score', 0.01)) ELSE '[]'::jsonb END)
-              ORDER BY g)
-         FROM generate_series(0, $1 - 1) g))
-   WHERE c.topic_profile IS NOT NULL`;
+     SET topic_profile = c.topic_profile || jsonb_build_object('evidence', ev.evidence, 'reasonPosts', coalesce(rp.by_topic, '{}'))
+    FROM channels seed
+   CROSS JOIN LATERAL (
+     SELECT jsonb_agg(jsonb_build_object(
+              'postId', gen_random_uuid(),
+              'weight', round((0.5 ^ (g / 6.0))::numeric, 4),
+              'topics', (SELECT coalesce(jsonb_agg(jsonb_build_object('topic', t->>'topic', 'score', round((random() * 0.9 + 0.05)::numeric, 3))
+                                                   ORDER BY random() DESC), '[]')
+                           FROM jsonb_array_elements(seed.topic_profile->'topics') t WHERE g >= 0),
+              'brandSafety', CASE WHEN random() < 0.1 THEN jsonb_build_array(jsonb_build_object('category', 'adult', 'score', 0.01)) ELSE '[]'::jsonb END)
+            ORDER BY g) AS evidence
+       FROM generate_series(0, $1 - 1) g) ev
+   CROSS JOIN LATERAL (
+     SELECT jsonb_object_agg(ranked.topic, ranked.post_ids) AS by_topic
+       FROM (SELECT strongest.topic, jsonb_agg(strongest.post_id ORDER BY strongest.n) AS post_ids
+               FROM (SELECT t->>'topic' AS topic, post->>'postId' AS post_id,
+                            row_number() OVER (PARTITION BY t->>'topic'
+                                                   ORDER BY (post->>'weight')::float8 * (t->>'score')::float8 DESC, post->>'postId' COLLATE "C") AS n
+                       FROM jsonb_array_elements(ev.evidence) post, jsonb_array_elements(post->'topics') t
+                      WHERE (t->>'score')::float8 >= 0.2) strongest
+              WHERE strongest.n <= 3
+              GROUP BY strongest.topic) ranked) rp
+   WHERE seed.id = c.id AND seed.topic_profile IS NOT NULL`;
 
 /**
  * The SQL the two services run, built by the services' own functions: the catalog page query and the

@@ -4,7 +4,16 @@ import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PlacardConfig } from '#libs/config';
 import { createDataSource, dropDatabase, ensureDatabase } from '#libs/database';
-import { ALL_ENTITIES, REBUILD_TOPIC_SCORES_SQL, RecommendationsService, pricesFor, type CampaignEntity, type StoredTopicProfile } from '#libs/marketplace';
+import {
+  ALL_ENTITIES,
+  REBUILD_TOPIC_SCORES_SQL,
+  RecommendationsService,
+  pricesFor,
+  reasonPostsOf,
+  type CampaignEntity,
+  type StoredProfileWithReasons,
+  type StoredTopicProfile,
+} from '#libs/marketplace';
 import { matchChannel } from '#libs/topics';
 
 const BASE_URL = process.env.TEST_DATABASE_BASE_URL ?? 'postgres://postgres@127.0.0.1:5432';
@@ -59,8 +68,10 @@ describe('recommendations: ranked on topic shares, explained from the evidence o
     const random = prng(7);
     for (let i = 0; i < CHANNELS; i++) {
       const language = LANGUAGES[i % LANGUAGES.length];
-      const stored = profile(random, language);
-      if (i % 17 === 0) delete (stored as Partial<StoredTopicProfile>).evidence; // profiles stored before evidence was kept
+      const stored: StoredProfileWithReasons = profile(random, language);
+      // as ProfilesService stores it, except: every 3rd as stored before reasonPosts, every 17th before evidence was kept
+      if (i % 17 === 0) delete (stored as Partial<StoredTopicProfile>).evidence;
+      else if (i % 3 !== 0) stored.reasonPosts = reasonPostsOf(stored);
       const [channel] = await db.query(
         `INSERT INTO channels (owner_id, handle, chat_id, username, title, language, subscribers, status, verification_code, topic_profile, topic_ids)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'PLC-TEST', $9, $10) RETURNING id`,
@@ -77,7 +88,7 @@ describe('recommendations: ranked on topic shares, explained from the evidence o
 
   /** What the matcher gives on every verified channel's full stored profile, best first (the result before candidates were narrowed). */
   async function exhaustive(campaign: CampaignEntity) {
-    const rows: { id: string; title: string; username: string; language: string; subscribers: number; topic_profile: StoredTopicProfile }[] = await db.query(
+    const rows: { id: string; title: string; username: string; language: string; subscribers: number; topic_profile: StoredProfileWithReasons }[] = await db.query(
       `SELECT id, title, username, language, subscribers, topic_profile FROM channels WHERE status = 'verified' AND (cardinality($1::text[]) = 0 OR language = ANY($1::text[]))`,
       [campaign.languages],
     );
@@ -121,6 +132,19 @@ describe('recommendations: ranked on topic shares, explained from the evidence o
       }
     });
   }
+
+  it('stores per topic the post ids the matcher gives a one-topic campaign', async () => {
+    const random = prng(11);
+    for (let k = 0; k < 20; k++) {
+      const stored = profile(random, 'en');
+      const byTopic = reasonPostsOf(stored);
+      for (const topic of TOPICS) {
+        const [reason] = matchChannel({ topics: [topic], excludedTopics: [] }, stored).reasons;
+        expect(byTopic[topic] ?? [], topic).toEqual(reason?.postIds ?? []);
+      }
+    }
+    expect(reasonPostsOf({ ...profile(random, 'en'), evidence: [] })).toEqual({});
+  });
 
   it('shows the post ids of the evidence in the reasons', async () => {
     const campaign = { id: randomUUID(), topics: ['crypto', 'finance'], excludedTopics: [], languages: [] } as unknown as CampaignEntity;

@@ -1,9 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { buildChannelProfile } from '#libs/topics';
-import { StoredTopicProfile } from '../channels/channel.entities';
 import { TopicEngine, toStoredEvidence } from './topic-engine';
-import { topicScoreRows } from './topic-scores';
+import { StoredProfileWithReasons, reasonPostsOf, topicScoreRows } from './topic-scores';
 
 /** A topic is listed for a channel in the catalog (and its filter) from this share of its content. */
 export const CATALOG_TOPIC_THRESHOLD = 0.15;
@@ -17,7 +16,7 @@ export class ProfilesService {
     private readonly engine: TopicEngine,
   ) {}
 
-  async recompute(channelId: string): Promise<StoredTopicProfile | null> {
+  async recompute(channelId: string): Promise<StoredProfileWithReasons | null> {
     const posts: { id: string; text: string; posted_at: Date }[] = await this.dataSource.query(
       `SELECT id, text, posted_at FROM channel_posts WHERE channel_id = $1 ORDER BY posted_at DESC LIMIT $2`,
       [channelId, PROFILE_POSTS],
@@ -29,7 +28,7 @@ export class ProfilesService {
       new Date(),
       { languageIdentifier: this.engine.languageIdentifier },
     );
-    const stored: StoredTopicProfile = {
+    const stored: StoredProfileWithReasons = {
       language: profile.language,
       topics: profile.topics,
       brandSafety: profile.brandSafety,
@@ -37,6 +36,8 @@ export class ProfilesService {
       evidence: toStoredEvidence(profile),
       computedAt: new Date().toISOString(),
     };
+    // what recommendations show as reasons, worked out once here from the stored evidence
+    stored.reasonPosts = reasonPostsOf(stored);
     const topicIds = profile.topics.filter((entry) => entry.score >= CATALOG_TOPIC_THRESHOLD).map((entry) => entry.topic);
     const scores = topicScoreRows(profile);
     // one statement: the profile, and its rows in channel_topic_scores (stale ones deleted, the rest upserted)

@@ -5,8 +5,7 @@ import { TtlCache } from './ttl-cache';
 import { ChannelProfile, DEFAULT_BRAND_SAFETY_THRESHOLD, DEFAULT_EXCLUDED_TOPIC_THRESHOLD, MatchResult, matchChannel } from '#libs/topics';
 import { CampaignEntity } from '../campaigns/campaign.entities';
 import { CatalogItem, pricesFor } from '../channels/catalog.service';
-import { StoredTopicProfile } from '../channels/channel.entities';
-import { BRAND_SAFETY_PREFIX } from './topic-scores';
+import { BRAND_SAFETY_PREFIX, StoredProfileWithReasons, withReasonPosts } from './topic-scores';
 
 export interface Recommendation extends CatalogItem {
   score: number;
@@ -33,7 +32,8 @@ interface DetailRow {
   username: string | null;
   language: string | null;
   subscribers: number;
-  topic_profile: StoredTopicProfile;
+  /** without `evidence` when it has `reasonPosts` */
+  topic_profile: StoredProfileWithReasons;
 }
 
 /**
@@ -43,8 +43,8 @@ interface DetailRow {
  * dropped in SQL with the matcher's thresholds; the union is scored in SQL (the matcher's score: the
  * sum of the wanted topics' shares, capped at 1) and the best CANDIDATES are ranked by `matchChannel`
  * on their shares alone (the score does not depend on evidence, only the reasons do). Only the
- * RESULTS returned have their stored profile read and go through `matchChannel` again for the
- * score and the reasons (post ids from the evidence). Exact for one-topic campaigns; for several
+ * RESULTS returned have their stored profile read (without the evidence posts when it has each
+ * topic's reason post ids) and go through `matchChannel` again for the score and the reasons. Exact for one-topic campaigns; for several
  * topics a channel that leads none of them but has a high sum can be missed (see BENCHMARKS.md, Catalog).
  */
 @Injectable()
@@ -83,11 +83,12 @@ export class RecommendationsService {
     ]);
     const ranked: (Recommendation & { result: MatchResult })[] = [];
     for (const row of details) {
-      const stored = row.topic_profile;
-      const result = matchChannel(targeting, { ...stored, evidence: stored.evidence ?? [] });
+      const { reasonPosts, ...stored } = row.topic_profile;
+      const result = matchChannel(targeting, { ...stored, evidence: reasonPosts ? [] : (stored.evidence ?? []) });
       if (!result.eligible) continue; // the profile changed since the candidates were read
+      const reasons = reasonPosts ? withReasonPosts(result.reasons, reasonPosts) : result.reasons;
       const { id, title, username, language, subscribers } = row;
-      ranked.push({ id, title, username, language, subscribers, topics: stored.topics, pricing: prices.get(id) ?? [], score: result.score, reasons: result.reasons, result });
+      ranked.push({ id, title, username, language, subscribers, topics: stored.topics, pricing: prices.get(id) ?? [], score: result.score, reasons, result });
     }
     return ranked.sort(byRank).map(({ result: _result, ...item }) => item);
   }
@@ -114,13 +115,14 @@ function sharesProfile(row: CandidateRow): ChannelProfile {
 }
 
 /**
- * The returned channels' cards and stored profiles ($1 ids), exported for the benchmark. The profile
- * is read whole: reducing its evidence to the wanted topics in SQL (jsonb_array_elements per post, or
- * jsonpath) costs Postgres 3-7 ms for 50 profiles of 30 posts, more than shipping and parsing them
- * (~2 ms); a compact per-topic evidence kept by ProfilesService would beat both (BENCHMARKS.md, Catalog).
+ * The returned channels' cards and stored profiles ($1 ids), exported for the benchmark. A profile
+ * with `reasonPosts` (see ProfilesService) comes without its evidence posts: a few post ids per
+ * topic instead of 30 classified posts. (Cutting the evidence down to the wanted topics in SQL, by
+ * jsonb_array_elements or jsonpath, cost Postgres 3-7 ms for 50 profiles: more than shipping them.)
  */
 export const RECOMMENDATION_DETAILS_SQL = `
-  SELECT c.id, c.title, c.username, c.language, c.subscribers, c.topic_profile
+  SELECT c.id, c.title, c.username, c.language, c.subscribers,
+         CASE WHEN c.topic_profile ? 'reasonPosts' THEN c.topic_profile - 'evidence' ELSE c.topic_profile END AS topic_profile
     FROM channels c
    WHERE c.id = ANY($1::uuid[]) AND c.topic_profile IS NOT NULL`;
 

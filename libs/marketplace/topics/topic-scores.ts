@@ -1,3 +1,6 @@
+import { matchChannel } from '#libs/topics';
+import type { StoredTopicProfile } from '../channels/channel.entities';
+
 /**
  * `channel_topic_scores` holds a channel's stored profile as rows: each topic share (score > 0) under
  * its topic id, each brand-safety score under `bs:<category>`. ProfilesService rewrites them in the
@@ -32,3 +35,27 @@ export const REBUILD_TOPIC_SCORES_SQL = `
     ) t
    WHERE c.topic_profile IS NOT NULL AND t.score > 0
   ON CONFLICT (channel_id, topic) DO UPDATE SET score = EXCLUDED.score`;
+
+/**
+ * A stored profile with, per topic, the post ids `matchChannel` lists as that topic's evidence (its
+ * default number of posts): written by ProfilesService with the profile, so that recommendations
+ * read a few ids per returned channel instead of its evidence posts. Profiles stored before have no
+ * `reasonPosts` and are explained from `evidence`.
+ */
+export type StoredProfileWithReasons = StoredTopicProfile & { reasonPosts?: Record<string, string[]> };
+
+/** Each topic's reason post ids, from the matcher itself: a one-topic campaign per topic of the profile. */
+export function reasonPostsOf(profile: Pick<StoredTopicProfile, 'language' | 'topics' | 'brandSafety' | 'postCount' | 'evidence'>): Record<string, string[]> {
+  const byTopic: Record<string, string[]> = {};
+  const evidence = profile.evidence ?? [];
+  for (const { topic } of profile.topics) {
+    const [reason] = matchChannel({ topics: [topic], excludedTopics: [] }, { ...profile, evidence }).reasons;
+    if (reason && reason.postIds.length > 0) byTopic[topic] = reason.postIds;
+  }
+  return byTopic;
+}
+
+/** The reasons' post ids for a match computed without evidence, from `reasonPosts`. */
+export function withReasonPosts<R extends { topic: string; postIds: string[] }>(reasons: R[], reasonPosts: Record<string, string[]>): R[] {
+  return reasons.map((reason) => ({ ...reason, postIds: Object.hasOwn(reasonPosts, reason.topic) ? reasonPosts[reason.topic]! : [] }));
+}
