@@ -32,10 +32,18 @@ export async function withTransaction<T>(
   work: (manager: EntityManager) => Promise<T>,
   options: { attempts?: number } = {},
 ): Promise<T> {
+  return withRetries(() => dataSource.transaction(work), options);
+}
+
+/**
+ * Runs `work` again (up to `attempts` times, with a short random backoff) when Postgres reports a
+ * serialization failure or a deadlock; `work` must be a whole transaction or a single statement.
+ */
+export async function withRetries<T>(work: () => Promise<T>, options: { attempts?: number } = {}): Promise<T> {
   const attempts = options.attempts ?? 5;
   for (let attempt = 1; ; attempt++) {
     try {
-      return await dataSource.transaction(work);
+      return await work();
     } catch (error) {
       const state = sqlState(error);
       if (state === undefined || !RETRYABLE_SQLSTATES.has(state) || attempt >= attempts) throw error;

@@ -25,71 +25,87 @@ export interface BalanceRow {
 }
 
 /**
- * Writes balanced journal entries inside the caller's transaction, one statement each. Account
- * balances are updated in code order so concurrent entries touching the same accounts cannot
- * deadlock; a non-negative account that would go below zero fails the whole entry with
- * `insufficient_balance`.
+ * One journal entry as the CTEs of a statement, so that a caller can write it in the same
+ * statement as the row it pays for. Accounts that exist are locked in code order (the sort runs
+ * before the row locks, so concurrent entries never wait on each other in a cycle) and their
+ * balances moved. Accounts that do not exist yet are created holding their line's amount; if
+ * another transaction created one in the meantime, the insert adds the amount to that row instead
+ * (ON CONFLICT DO UPDATE sees rows committed after the statement's snapshot), so every line is
+ * applied or the statement fails. A non-negative account that would go below zero, or would be
+ * created below zero (a debit of an account that never held anything), fails the statement on
+ * `ledger_accounts_non_negative`; Postgres checks the proposed row before resolving a conflict, so
+ * that holds for the race too. The constraint trigger on journal_lines checks at commit that the
+ * entry balances. `select` yields `ledger_entry_id`. Parameters are numbered from `offset + 1`.
+ */
+export function entryStatement(entry: JournalEntryInput, offset: number): { ctes: string; select: string; params: unknown[] } {
+  assertBalanced(entry);
+  const lines = [...entry.lines].sort((a, b) => a.account.code.localeCompare(b.account.code));
+  const column = <T>(pick: (line: JournalLineInput) => T): T[] => lines.map(pick);
+  const $ = (n: number) => `$${offset + n}`;
+  return {
+    ctes: `ledger_line AS (
+        SELECT * FROM unnest(${$(1)}::text[], ${$(2)}::text[], ${$(3)}::uuid[], ${$(4)}::text[], ${$(5)}::text[], ${$(6)}::boolean[], ${$(7)}::bigint[])
+          WITH ORDINALITY AS line(code, type, holder_id, reference, currency, non_negative, amount, n)
+      ), ledger_locked AS (
+        SELECT code FROM ledger_accounts WHERE code = ANY(${$(1)}::text[]) ORDER BY code FOR UPDATE
+      ), ledger_updated AS (
+        UPDATE ledger_accounts a SET balance_minor = a.balance_minor + line.amount
+          FROM ledger_line line JOIN ledger_locked locked ON locked.code = line.code
+         WHERE a.code = line.code
+      ), ledger_created AS (
+        INSERT INTO ledger_accounts (code, type, holder_id, reference, currency, non_negative, balance_minor)
+        SELECT code, type, holder_id, reference, currency, non_negative, amount
+          FROM ledger_line WHERE code NOT IN (SELECT code FROM ledger_locked)
+        ON CONFLICT (code) DO UPDATE SET balance_minor = ledger_accounts.balance_minor + EXCLUDED.balance_minor
+      ), ledger_entry AS (
+        INSERT INTO journal_entries (kind, reference, description) VALUES (${$(8)}, ${$(9)}, ${$(10)}) RETURNING id
+      ), ledger_lines AS (
+        INSERT INTO journal_lines (entry_id, account_code, currency, amount_minor)
+        SELECT ledger_entry.id, line.code, line.currency, line.amount FROM ledger_entry, ledger_line line ORDER BY line.n
+      )`,
+    select: `(SELECT id FROM ledger_entry) AS ledger_entry_id`,
+    params: [
+      column((line) => line.account.code),
+      column((line) => line.account.type),
+      column((line) => line.account.holderId),
+      column((line) => line.account.reference),
+      column((line) => line.account.currency),
+      column((line) => line.account.nonNegative),
+      column((line) => String(line.amountMinor)),
+      entry.kind,
+      entry.reference,
+      entry.description,
+    ],
+  };
+}
+
+/** Runs a statement that writes an entry, turning the non-negative check into `insufficient_balance`. */
+export async function runEntry<T>(entry: JournalEntryInput, statement: () => Promise<T>): Promise<T> {
+  try {
+    return await statement();
+  } catch (error) {
+    if (isCheckViolation(error, 'ledger_accounts_non_negative')) {
+      const debited = entry.lines.find((line) => line.amountMinor < 0 && line.account.nonNegative);
+      throw new DomainError(ErrorCode.InsufficientBalance, undefined, { account: debited?.account.type, currency: debited?.account.currency });
+    }
+    throw error;
+  }
+}
+
+/**
+ * Writes balanced journal entries inside the caller's transaction, one statement each (see
+ * `entryStatement`).
  */
 @Injectable()
 export class LedgerService {
   constructor(private readonly dataSource: DataSource) {}
 
   async post(manager: EntityManager, entry: JournalEntryInput): Promise<string> {
-    assertBalanced(entry);
-    // Two statements: create the accounts missing so far (at zero), then the entry, every balance and
-    // the lines together. Accounts are touched in code order, so concurrent entries lock them in the
-    // same order. (One upsert cannot do both: Postgres checks CHECK constraints on the row proposed for
-    // insertion before it resolves the conflict, so a debit would trip the non-negative check.)
-    const lines = [...entry.lines].sort((a, b) => a.account.code.localeCompare(b.account.code));
-    const column = <T>(pick: (line: JournalLineInput) => T): T[] => lines.map(pick);
-    const codes = column((line) => line.account.code);
-    const amounts = column((line) => String(line.amountMinor));
-    try {
-      // creates what is missing, then locks the accounts that existed in code order (the sort runs
-      // before the row locks), so the balance updates below never wait on each other in a cycle
-      await manager.query(
-        `WITH created AS (
-           INSERT INTO ledger_accounts (code, type, holder_id, reference, currency, non_negative, balance_minor)
-           SELECT code, type, holder_id, reference, currency, non_negative, 0
-             FROM unnest($1::text[], $2::text[], $3::uuid[], $4::text[], $5::text[], $6::boolean[]) AS a(code, type, holder_id, reference, currency, non_negative)
-           ON CONFLICT (code) DO NOTHING
-           RETURNING code
-         )
-         SELECT code FROM ledger_accounts WHERE code = ANY($1::text[]) ORDER BY code FOR UPDATE`,
-        [
-          codes,
-          column((line) => line.account.type),
-          column((line) => line.account.holderId),
-          column((line) => line.account.reference),
-          column((line) => line.account.currency),
-          column((line) => line.account.nonNegative),
-        ],
-      );
-      const rows: { id: string }[] = await manager.query(
-        `WITH entry AS (
-           INSERT INTO journal_entries (kind, reference, description) VALUES ($1, $2, $3) RETURNING id
-         ), balances AS (
-           UPDATE ledger_accounts a SET balance_minor = a.balance_minor + line.amount
-             FROM unnest($4::text[], $5::bigint[]) AS line(code, amount)
-            WHERE a.code = line.code
-           RETURNING a.code
-         ), lines AS (
-           INSERT INTO journal_lines (entry_id, account_code, currency, amount_minor)
-           SELECT entry.id, line.code, right(line.code, 3), line.amount
-             FROM entry, unnest($4::text[], $5::bigint[]) WITH ORDINALITY AS line(code, amount, n)
-            ORDER BY line.n
-         )
-         SELECT id FROM entry`,
-        [entry.kind, entry.reference, entry.description, codes, amounts],
-      );
-      return rows[0].id;
-    } catch (error) {
-      if (isCheckViolation(error, 'ledger_accounts_non_negative')) {
-        const debited = lines.find((line) => line.amountMinor < 0 && line.account.nonNegative);
-        throw new DomainError(ErrorCode.InsufficientBalance, undefined, { account: debited?.account.type, currency: debited?.account.currency });
-      }
-      throw error;
-    }
+    const statement = entryStatement(entry, 0);
+    const rows: { ledger_entry_id: string }[] = await runEntry(entry, () =>
+      manager.query(`WITH ${statement.ctes} SELECT ${statement.select}`, statement.params),
+    );
+    return rows[0].ledger_entry_id;
   }
 
   async balance(account: LedgerAccountRef, manager: EntityManager = this.dataSource.manager): Promise<number> {
@@ -109,6 +125,9 @@ export class LedgerService {
 
 function assertBalanced(entry: JournalEntryInput): void {
   if (entry.lines.length < 2) throw new Error(`journal entry ${entry.reference} needs at least two lines`);
+  if (new Set(entry.lines.map((line) => line.account.code)).size !== entry.lines.length) {
+    throw new Error(`journal entry ${entry.reference} names an account twice`);
+  }
   const sums = new Map<string, number>();
   for (const line of entry.lines) {
     if (!Number.isSafeInteger(line.amountMinor) || line.amountMinor === 0) {

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { PLACARD_CONFIG, PlacardConfig } from '#libs/config';
-import { LedgerAccounts, LedgerService } from '#libs/ledger';
+import { JournalEntryInput, LedgerAccounts, LedgerService } from '#libs/ledger';
 import { JobDataByName, JobName, enqueueInOutbox } from '#libs/queue';
 import { PlacementEntity } from './placement.entities';
 import { PlacementAction, PlacementStatus, transitionFor } from './placement-status';
@@ -87,8 +87,9 @@ export class PlacementTransitions {
   }
 
   /** The reservation made when a placement is booked. */
-  async reserve(manager: EntityManager, placement: PlacementEntity): Promise<void> {
-    await this.ledger.post(manager, {
+  /** The booking's entry: the price from the advertiser's balance into this placement's escrow. */
+  reserveEntry(placement: PlacementEntity): JournalEntryInput {
+    return {
       kind: 'placement_reserve',
       reference: `placement:${placement.id}:escrow-reserve`,
       description: `Price of placement ${placement.id} moved into escrow`,
@@ -96,7 +97,7 @@ export class PlacementTransitions {
         { account: LedgerAccounts.advertiserAvailable(placement.advertiserId, placement.currency), amountMinor: -placement.priceMinor },
         { account: LedgerAccounts.escrow(placement.advertiserId, placement.id, placement.currency), amountMinor: placement.priceMinor },
       ],
-    });
+    };
   }
 
   get feeBps(): number {

@@ -3,8 +3,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager, In } from 'typeorm';
 import { DomainError, ErrorCode, decodeCursor, encodeCursor, notFound } from '#libs/common';
 import { PLACARD_CONFIG, PlacardConfig, scaledMs } from '#libs/config';
-import { isExclusionViolation, withTransaction } from '#libs/database';
-import { platformFeeMinor } from '#libs/ledger';
+import { isExclusionViolation, withRetries, withTransaction } from '#libs/database';
+import { entryStatement, platformFeeMinor, runEntry } from '#libs/ledger';
 import { enqueueInOutbox, outboxValues } from '#libs/queue';
 import type { CreativeEntity } from '../campaigns/campaign.entities';
 import { composePostText, contentHash } from '../campaigns/post-content';
@@ -52,9 +52,10 @@ const BOOKING_FACTS_SQL = `
        WHERE c.id = $3) AS ch ON true`;
 
 /**
- * The offer in one statement: the placement, its first history row and its expiry job in the
- * outbox. Every column of the placement is written here (the entity's defaults are set in code), so
- * the entity built before it is the row as stored.
+ * The offer's CTEs: the placement, its first history row and its expiry job in the outbox; the
+ * booking appends the escrow entry's CTEs and selects OFFER_SELECT. Every column of the placement is
+ * written here (the entity's defaults are set in code), so the entity built before it is the row as
+ * stored.
  */
 const INSERT_OFFER_SQL = `
   WITH placement AS (
@@ -71,8 +72,10 @@ const INSERT_OFFER_SQL = `
     RETURNING id, at
   ), job AS (
     INSERT INTO outbox (job_name, job_id, payload, run_at) SELECT $22, $23, $24, $25 FROM placement
-  )
-  SELECT placement.created_at, placement.updated_at, event.id AS event_id, event.at AS event_at FROM placement, event`;
+  )`;
+const OFFER_PARAMS = 25;
+const OFFER_SELECT = `(SELECT created_at FROM placement) AS created_at, (SELECT updated_at FROM placement) AS updated_at,
+  (SELECT id FROM event) AS event_id, (SELECT at FROM event) AS event_at`;
 
 @Injectable()
 export class PlacementsService {
@@ -128,44 +131,49 @@ export class PlacementsService {
       checkpoints: [],
     });
 
+    const entry = this.transitions.reserveEntry(placement);
+    const ledger = entryStatement(entry, OFFER_PARAMS);
     try {
-      const event = await withTransaction(this.dataSource, async (tx) => {
-        const [written] = await tx.query(INSERT_OFFER_SQL, [
-          placement.id,
-          placement.advertiserId,
-          placement.ownerId,
-          placement.channelId,
-          placement.campaignId,
-          placement.creativeId,
-          placement.format,
-          placement.startsAt,
-          placement.topEndsAt,
-          placement.endsAt,
-          placement.offerExpiresAt,
-          placement.priceMinor,
-          placement.feeMinor,
-          placement.currency,
-          placement.postText,
-          placement.postParseMode,
-          JSON.stringify(placement.postButtons),
-          placement.postImageUrl,
-          placement.contentHash,
-          placement.bookedTopics,
-          placement.excludedTopics,
-          ...outboxValues('expire-offer', { placementId: placement.id }, offerExpiresAt),
-        ]);
-        placement.createdAt = written.created_at;
-        placement.updatedAt = written.updated_at;
-        await this.transitions.reserve(tx, placement);
-        return tx.create(PlacementEventEntity, {
-          id: written.event_id,
-          placementId: placement.id,
-          fromStatus: null,
-          toStatus: 'offered',
-          reason: null,
-          actor: 'advertiser',
-          at: written.event_at,
-        });
+      // one statement, so no BEGIN/COMMIT round trips: it commits whole or not at all
+      const [written]: { created_at: Date; updated_at: Date; event_id: string; event_at: Date }[] = await withRetries(() =>
+        runEntry(entry, () =>
+          this.dataSource.query(`${INSERT_OFFER_SQL}, ${ledger.ctes} SELECT ${OFFER_SELECT}, ${ledger.select}`, [
+            placement.id,
+            placement.advertiserId,
+            placement.ownerId,
+            placement.channelId,
+            placement.campaignId,
+            placement.creativeId,
+            placement.format,
+            placement.startsAt,
+            placement.topEndsAt,
+            placement.endsAt,
+            placement.offerExpiresAt,
+            placement.priceMinor,
+            placement.feeMinor,
+            placement.currency,
+            placement.postText,
+            placement.postParseMode,
+            JSON.stringify(placement.postButtons),
+            placement.postImageUrl,
+            placement.contentHash,
+            placement.bookedTopics,
+            placement.excludedTopics,
+            ...outboxValues('expire-offer', { placementId: placement.id }, offerExpiresAt),
+            ...ledger.params,
+          ]),
+        ),
+      );
+      placement.createdAt = written.created_at;
+      placement.updatedAt = written.updated_at;
+      const event = this.dataSource.manager.create(PlacementEventEntity, {
+        id: written.event_id,
+        placementId: placement.id,
+        fromStatus: null,
+        toStatus: 'offered',
+        reason: null,
+        actor: 'advertiser',
+        at: written.event_at,
       });
       return { placement, history: [event], checks: [] };
     } catch (error) {
