@@ -226,6 +226,36 @@ describe('deal safety', () => {
     expect(queuePrefix()).toBe(stack.env.QUEUE_PREFIX);
   });
 
+  // last: the channels onboarded here would otherwise share the worker with the timing tests above
+  it('credits 20 concurrent first top-ups of a new advertiser exactly once each (the account is created by one of them)', async () => {
+    const fresh = await signUp(stack, 'advertiser', 'Fresh Co');
+    const responses = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        advertiserApi(stack).post('/v1/balance/top-ups').set(fresh.auth).send({ amountMinor: 100 + i, currency: 'EUR' }),
+      ),
+    );
+    expect(responses.map((response) => response.status)).toEqual(Array(20).fill(201));
+    expect((await balanceOf(stack, fresh, 'EUR')).availableMinor).toBe(20 * 100 + (19 * 20) / 2);
+  });
+
+  it('books 12 slots concurrently against one balance that covers 4: 4 × 201, 8 × 402, never below zero', async () => {
+    const buyer = await signUp(stack, 'advertiser', 'Budget Co');
+    await topUp(stack, buyer, 4 * 1_000);
+    const { creativeId: buyerCreative } = await campaignWithCreative(stack, buyer);
+    const channels = await Promise.all(Array.from({ length: 12 }, () => onboardChannel(stack, owner, { priceMinor: 1_000 })));
+    const startsAt = new Date(Date.now() + 3_600_000).toISOString();
+    const responses = await Promise.all(
+      channels.map((channel) =>
+        advertiserApi(stack).post('/v1/placements').set(buyer.auth).send({ channelId: channel.id, creativeId: buyerCreative, format: '1/24', startsAt }),
+      ),
+    );
+    const statuses = responses.map((response) => response.status);
+    expect(statuses.filter((status) => status === 201)).toHaveLength(4);
+    expect(statuses.filter((status) => status === 402)).toHaveLength(8);
+    for (const response of responses.filter((response) => response.status === 402)) expect(response.body.error.code).toBe('insufficient_balance');
+    expect((await balanceOf(stack, buyer)).availableMinor).toBe(0);
+  });
+
   it('refuses bad input on every advertiser write endpoint with 400 and a code, writing nothing', async () => {
     const channel = await onboardChannel(stack, owner);
     const count = async () =>
