@@ -16,6 +16,7 @@ import {
   type OnboardedChannel,
   type Party,
 } from './support/factories';
+import { matchChannel } from '#libs/topics';
 import { expectLedgerConsistent } from './support/ledger-invariants';
 import { startStack, type Stack } from './support/stack';
 
@@ -170,6 +171,11 @@ describe('channel content: ingest without people, profiles, catalog, recommendat
     expect(top.reasons[0].postIds.length).toBeGreaterThan(0);
     const posts = await stack.db.query(`SELECT id FROM channel_posts WHERE channel_id = $1`, [crypto.id]);
     for (const postId of top.reasons[0].postIds) expect(posts.map((post: { id: string }) => post.id)).toContain(postId);
+    // the reasons read from the profile's stored reasonPosts are the matcher's on its full evidence
+    const [{ topic_profile: stored }] = await stack.db.query(`SELECT topic_profile FROM channels WHERE id = $1`, [crypto.id]);
+    expect(stored.reasonPosts).toEqual(expect.any(Object));
+    const full = matchChannel({ topics: ['crypto'], excludedTopics: ['gambling'] }, stored);
+    expect({ score: top.score, reasons: top.reasons }).toEqual({ score: full.score, reasons: full.reasons });
   });
 
   it('fails a crypto placement whose channel pivoted to gambling around the ad, and refunds', async () => {

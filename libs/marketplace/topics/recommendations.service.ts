@@ -21,9 +21,8 @@ const RESULTS = 50;
 interface CandidateRow {
   id: string;
   subscribers: number;
-  /** the channel's channel_topic_scores rows the matcher reads: wanted and excluded topics, brand safety */
-  topics: string[];
-  scores: number[];
+  /** the channel's channel_topic_scores rows the matcher reads, topic → score: wanted and excluded topics, brand safety */
+  shares: Record<string, number>;
 }
 
 interface DetailRow {
@@ -107,10 +106,10 @@ function byRank(a: { id: string; subscribers: number; result: MatchResult }, b: 
 function sharesProfile(row: CandidateRow): ChannelProfile {
   const topics: ChannelProfile['topics'] = [];
   const brandSafety: ChannelProfile['brandSafety'] = [];
-  row.topics.forEach((topic, i) => {
-    if (topic.startsWith(BRAND_SAFETY_PREFIX)) brandSafety.push({ category: topic.slice(BRAND_SAFETY_PREFIX.length), score: row.scores[i] });
-    else topics.push({ topic, score: row.scores[i] });
-  });
+  for (const [topic, score] of Object.entries(row.shares)) {
+    if (topic.startsWith(BRAND_SAFETY_PREFIX)) brandSafety.push({ category: topic.slice(BRAND_SAFETY_PREFIX.length), score });
+    else topics.push({ topic, score });
+  }
   return { language: null, topics, brandSafety, postCount: 0, evidence: [] };
 }
 
@@ -153,22 +152,21 @@ export function candidatesQuery(topics: string[], excludedTopics: string[], lang
   // what the matcher reads of a candidate: the wanted and excluded topics' shares (and every `bs:` row)
   const matcherTopics = param([...new Set([...topics, ...excludedTopics])]);
   const sql = `WITH candidates AS (
-      SELECT DISTINCT pick.channel_id
+      SELECT DISTINCT pick.channel_id, pick.subscribers
         FROM unnest($1::text[]) AS wanted(topic)
         CROSS JOIN LATERAL (
-          SELECT s.channel_id
+          SELECT s.channel_id, c.subscribers
             FROM channel_topic_scores s JOIN channels c ON c.id = s.channel_id
            WHERE s.topic = wanted.topic AND ${filters.join(' AND ')}
            ORDER BY s.score DESC
            LIMIT $2) pick)
-    SELECT c.id, c.subscribers, m.topics, m.scores,
-           LEAST(1, (SELECT sum(t.score) FROM channel_topic_scores t WHERE t.channel_id = c.id AND t.topic = ANY($1::text[]))) AS score
-      FROM candidates k JOIN channels c ON c.id = k.channel_id
+    SELECT k.channel_id AS id, k.subscribers, m.shares, m.score
+      FROM candidates k
      CROSS JOIN LATERAL (
-       SELECT array_agg(t.topic) AS topics, array_agg(t.score) AS scores
+       SELECT json_object_agg(t.topic, t.score) AS shares, LEAST(1, sum(t.score) FILTER (WHERE t.topic = ANY($1::text[]))) AS score
          FROM channel_topic_scores t
-        WHERE t.channel_id = c.id AND (t.topic = ANY(${matcherTopics}::text[]) OR left(t.topic, ${BRAND_SAFETY_PREFIX.length}) = '${BRAND_SAFETY_PREFIX}')) m
-     ORDER BY score DESC, c.subscribers DESC, c.id
+        WHERE t.channel_id = k.channel_id AND (t.topic = ANY(${matcherTopics}::text[]) OR left(t.topic, ${BRAND_SAFETY_PREFIX.length}) = '${BRAND_SAFETY_PREFIX}')) m
+     ORDER BY m.score DESC, k.subscribers DESC, k.channel_id
      LIMIT $3`;
   return { sql, params };
 }
