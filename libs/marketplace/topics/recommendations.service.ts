@@ -43,8 +43,9 @@ interface DetailRow {
  * sum of the wanted topics' shares, capped at 1) and the best CANDIDATES are ranked by `matchChannel`
  * on their shares alone (the score does not depend on evidence, only the reasons do). Only the
  * RESULTS returned have their stored profile read (without the evidence posts when it has each
- * topic's reason post ids) and go through `matchChannel` again for the score and the reasons. Exact for one-topic campaigns; for several
- * topics a channel that leads none of them but has a high sum can be missed (see BENCHMARKS.md, Catalog).
+ * topic's reason post ids) and go through `matchChannel` again for the score and the reasons. Exact
+ * for one-topic campaigns; for several topics a channel that leads none of them but has a high sum
+ * can be missed (see BENCHMARKS.md, Catalog).
  */
 @Injectable()
 export class RecommendationsService {
