@@ -1,4 +1,5 @@
 export * from './transaction';
+export * from './prepared';
 export * from './data-source';
 export * from './create-database';
 export * from './money';

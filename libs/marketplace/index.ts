@@ -22,6 +22,7 @@ export * from './placements/placement.entities';
 export * from './placements/placement-status';
 export * from './placements/placement-transitions';
 export * from './placements/placements.service';
+export * from './placements/booking-sql';
 export * from './topics/topic-engine';
 export * from './topics/profiles.service';
 export * from './topics/recommendations.service';

@@ -3,7 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager, In } from 'typeorm';
 import { DomainError, ErrorCode, decodeCursor, encodeCursor, notFound } from '#libs/common';
 import { PLACARD_CONFIG, PlacardConfig, scaledMs } from '#libs/config';
-import { isExclusionViolation, withRetries, withTransaction } from '#libs/database';
+import { isExclusionViolation, queryPrepared, withRetries, withTransaction } from '#libs/database';
 import { entryStatement, platformFeeMinor, runEntry } from '#libs/ledger';
 import { enqueueInOutbox, outboxValues } from '#libs/queue';
 import type { CreativeEntity } from '../campaigns/campaign.entities';
@@ -12,6 +12,7 @@ import { ChannelEntity } from '../channels/channel.entities';
 import { DeliveryCheckEntity, PlacementEntity, PlacementEventEntity } from './placement.entities';
 import { PlacementStatus } from './placement-status';
 import { PlacementTransitions } from './placement-transitions';
+import { BOOKING_FACTS_SQL, INSERT_OFFER_SQL, OFFER_PARAMS, OFFER_SELECT } from './booking-sql';
 
 export interface BookingInput {
   channelId: string;
@@ -32,50 +33,12 @@ export interface PlacementListQuery {
   cursor?: string;
 }
 
-/** The creative (of this advertiser) and the channel with its price for the format; a side is all NULL when missing. */
-const BOOKING_FACTS_SQL = `
-  SELECT cr.id AS creative_id, cr.campaign_id, cr.text, cr.parse_mode, cr.buttons, cr.image_url,
-         cr.topics, cr.excluded_topics, cr.regulator_token, cr.advertiser_name,
-         ch.id AS channel_id, ch.owner_id, ch.status, ch.status_reason, ch.price_minor, ch.currency, ch.top_minutes, ch.feed_minutes, ch.offered
-    FROM (SELECT 1) AS one
-    LEFT JOIN LATERAL (
-      SELECT cr.id, cr.campaign_id, cr.text, cr.parse_mode, cr.buttons, cr.image_url,
-             ca.topics, ca.excluded_topics, ca.regulator_token, a.name AS advertiser_name
-        FROM creatives cr JOIN campaigns ca ON ca.id = cr.campaign_id JOIN accounts a ON a.id = cr.advertiser_id
-       WHERE cr.id = $1 AND cr.advertiser_id = $2) AS cr ON true
-    LEFT JOIN LATERAL (
-      SELECT c.id, c.owner_id, c.status, c.status_reason, p.price_minor, p.currency, f.top_minutes, f.feed_minutes,
-             ARRAY(SELECT format FROM channel_prices WHERE channel_id = c.id ORDER BY format) AS offered
-        FROM channels c
-        LEFT JOIN channel_prices p ON p.channel_id = c.id AND p.format = $4
-        LEFT JOIN formats f ON f.code = p.format
-       WHERE c.id = $3) AS ch ON true`;
-
-/**
- * The offer's CTEs: the placement, its first history row and its expiry job in the outbox; the
- * booking appends the escrow entry's CTEs and selects OFFER_SELECT. Every column of the placement is
- * written here (the entity's defaults are set in code), so the entity built before it is the row as
- * stored.
- */
-const INSERT_OFFER_SQL = `
-  WITH placement AS (
-    INSERT INTO placements (id, advertiser_id, owner_id, channel_id, campaign_id, creative_id, format, starts_at, top_ends_at, ends_at,
-                            offer_expires_at, price_minor, fee_minor, currency, status, status_reason, post_text, post_parse_mode,
-                            post_buttons, post_image_url, content_hash, booked_topics, excluded_topics, send_state, send_started_at,
-                            message_id, published_at, checkpoints)
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, 'offered', NULL, $15, $16, $17, $18, $19, $20, $21, 'none', NULL,
-            NULL, NULL, '[]')
-    RETURNING id, created_at, updated_at
-  ), event AS (
-    INSERT INTO placement_events (placement_id, from_status, to_status, reason, actor)
-    SELECT id, NULL, 'offered', NULL, 'advertiser' FROM placement
-    RETURNING id, at
-  ), job AS (
-    INSERT INTO outbox (job_name, job_id, payload, run_at) SELECT $22, $23, $24, $25 FROM placement
-  )`;
-const OFFER_PARAMS = 25;
-const OFFER_SELECT = `(SELECT created_at FROM placement) AS created_at, (SELECT updated_at FROM placement) AS updated_at,
-  (SELECT id FROM event) AS event_id, (SELECT at FROM event) AS event_at`;
+interface OfferWritten {
+  created_at: Date;
+  updated_at: Date;
+  event_id: string;
+  event_at: Date;
+}
 
 @Injectable()
 export class PlacementsService {
@@ -133,11 +96,13 @@ export class PlacementsService {
 
     const entry = this.transitions.reserveEntry(placement);
     const ledger = entryStatement(entry, OFFER_PARAMS);
+    const statement = `${INSERT_OFFER_SQL}, ${ledger.ctes} SELECT ${OFFER_SELECT}, ${ledger.select}`;
     try {
-      // one statement, so no BEGIN/COMMIT round trips: it commits whole or not at all
-      const [written]: { created_at: Date; updated_at: Date; event_id: string; event_at: Date }[] = await withRetries(() =>
+      // one statement, so no BEGIN/COMMIT round trips: it commits whole or not at all; prepared, so
+      // Postgres plans its CTEs once per connection instead of on every booking
+      const [written] = await withRetries(() =>
         runEntry(entry, () =>
-          this.dataSource.query(`${INSERT_OFFER_SQL}, ${ledger.ctes} SELECT ${OFFER_SELECT}, ${ledger.select}`, [
+          queryPrepared<OfferWritten>(this.dataSource, 'placard.book-offer', statement, [
             placement.id,
             placement.advertiserId,
             placement.ownerId,
@@ -206,7 +171,7 @@ export class PlacementsService {
       top_minutes: number | null;
       feed_minutes: number | null;
       offered: string[];
-    }[] = await this.dataSource.query(BOOKING_FACTS_SQL, [input.creativeId, advertiserId, input.channelId, input.format]);
+    }[] = await queryPrepared(this.dataSource, 'placard.booking-facts', BOOKING_FACTS_SQL, [input.creativeId, advertiserId, input.channelId, input.format]);
     if (row.creative_id === null) throw notFound('creative');
     if (row.channel_id === null || row.status === 'pending') throw notFound('channel');
     if (row.status !== 'verified') {
