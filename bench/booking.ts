@@ -5,6 +5,8 @@ import { ChannelSeed, insertChannels, seedAdvertisers, seedOwners } from './lib/
 export interface BookingFigures {
   runs: LoadResult[];
   ratioMax: number;
+  /** against the raw server running the API's own statements: the framework's share alone */
+  ratioSameSql: number;
   p99At500: number;
   rawP99At500: number;
   advertisers: number;
@@ -20,7 +22,8 @@ const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 10);
 /**
  * POST /v1/placements over HTTP (the advertiser API in its own process) against a raw pg + node:http
  * server doing the same transaction shape, both against one database, alternately, at 500 req/s and
- * flat out. Every request books a distinct (channel, slot): no collisions, so every answer is a 201.
+ * flat out; then flat out against the raw server running the API's own two statements. Every request
+ * books a distinct (channel, slot): no collisions, so every answer is a 201.
  */
 export async function benchBooking(): Promise<BookingFigures> {
   const database = await freshDatabase('booking');
@@ -80,6 +83,7 @@ export async function benchBooking(): Promise<BookingFigures> {
         body: JSON.stringify({ ...body, campaignId: advertiser.campaignId }),
       };
     };
+    const rawSameSqlRequest = () => ({ ...rawRequest(), path: '/book-same-sql' });
     const run = (label: string, url: string, next: () => { path: string; headers?: Record<string, string>; body?: string }, rate: number | undefined, durationS: number) =>
       rate
         ? httpFixedRate({ label, url, next, rate, durationS, method: 'POST', okStatus: 201 })
@@ -95,6 +99,7 @@ export async function benchBooking(): Promise<BookingFigures> {
       [`POST /v1/placements @ ${RATE}/s`, apiUrl, apiRequest, RATE],
       ['raw pg + node:http, max', rawUrl, rawRequest, undefined],
       ['POST /v1/placements, max', apiUrl, apiRequest, undefined],
+      ["raw pg + node:http with the API's SQL, max", rawUrl, rawSameSqlRequest, undefined],
     ] as const) {
       log(`booking: ${label} for ${DURATION_S} s`);
       const result = await run(label, url, next, rate, DURATION_S);
@@ -107,6 +112,7 @@ export async function benchBooking(): Promise<BookingFigures> {
     return {
       runs,
       ratioMax: runs[3].okPerSecond / runs[2].okPerSecond,
+      ratioSameSql: runs[3].okPerSecond / runs[4].okPerSecond,
       p99At500: runs[1].p99,
       rawP99At500: runs[0].p99,
       advertisers: ADVERTISERS,

@@ -1,11 +1,18 @@
 /**
- * The baseline for the booking benchmark: the same transaction shape as PlacementsService.book
- * (insert placement, journal entry, two account upserts, two guarded balance updates, two journal
- * lines, a history row and an outbox row, one statement per round trip), done with raw `pg` behind
- * node:http with no framework, no auth, no validation beyond JSON.parse. Run as a child process.
+ * The baselines for the booking benchmark, raw `pg` behind node:http with no framework, no auth, no
+ * validation beyond JSON.parse. Run as a child process.
+ * - POST /book: the same transaction shape as PlacementsService.book written the plain way (insert
+ *   placement, journal entry, two account upserts, two guarded balance updates, two journal lines, a
+ *   history row and an outbox row, one statement per round trip inside BEGIN/COMMIT).
+ * - POST /book-same-sql: exactly the API's own two statements (booking-sql.ts and the ledger's
+ *   entryStatement), so that what separates it from the API is the framework alone.
  */
+import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import { Pool } from 'pg';
+import { entryStatement } from '../libs/ledger/entry-statement';
+import { LedgerAccounts } from '../libs/ledger/ledger-accounts';
+import { BOOKING_FACTS_SQL, INSERT_OFFER_SQL, OFFER_PARAMS, OFFER_SELECT } from '../libs/marketplace/placements/booking-sql';
 
 const pool = new Pool({ connectionString: process.env.DATABASE_URL, max: Number(process.env.POOL_SIZE ?? 10) });
 const port = Number(process.env.PORT ?? 0);
@@ -81,6 +88,46 @@ async function book(advertiserId: string, body: Body): Promise<{ status: number;
   }
 }
 
+async function bookSameSql(advertiserId: string, body: Body): Promise<{ status: number; payload: unknown }> {
+  const startsAt = new Date(body.startsAt);
+  const { rows } = await pool.query({ name: 'facts', text: BOOKING_FACTS_SQL, values: [body.creativeId, advertiserId, body.channelId, body.format] });
+  const facts = rows[0];
+  if (facts.creative_id === null || facts.channel_id === null || facts.status !== 'verified' || facts.price_minor === null) {
+    return { status: 404, payload: { error: { code: 'not_found' } } };
+  }
+  const id = randomUUID();
+  const price = Number(facts.price_minor);
+  const topEndsAt = new Date(startsAt.getTime() + Math.max(1, Math.round(facts.top_minutes * 60_000 * SCALE)));
+  const endsAt = new Date(startsAt.getTime() + Math.max(1, Math.round(facts.feed_minutes * 60_000 * SCALE)));
+  const ledger = entryStatement(
+    {
+      kind: 'placement_reserve',
+      reference: `placement:${id}:escrow-reserve`,
+      description: `Price of placement ${id} moved into escrow`,
+      lines: [
+        { account: LedgerAccounts.advertiserAvailable(advertiserId, facts.currency), amountMinor: -price },
+        { account: LedgerAccounts.escrow(advertiserId, id, facts.currency), amountMinor: price },
+      ],
+    },
+    OFFER_PARAMS,
+  );
+  const text = `${facts.text}\n\n#ad · ${facts.advertiser_name}`;
+  try {
+    const written = await pool.query({ name: 'offer', text: `${INSERT_OFFER_SQL}, ${ledger.ctes} SELECT ${OFFER_SELECT}, ${ledger.select}`, values: [
+      id, advertiserId, facts.owner_id, facts.channel_id, facts.campaign_id, facts.creative_id, body.format, startsAt, topEndsAt, endsAt,
+      startsAt, price, Math.floor(price / 10), facts.currency, text, facts.parse_mode, JSON.stringify(facts.buttons), facts.image_url, 'hash',
+      facts.topics, facts.excluded_topics, 'expire-offer', `placement.${id}.expire-offer`, JSON.stringify({ placementId: id }), startsAt,
+      ...ledger.params,
+    ] });
+    return { status: 201, payload: { id, status: 'offered', priceMinor: price, currency: facts.currency, createdAt: written.rows[0].created_at } };
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    if (code === '23P01') return { status: 409, payload: { error: { code: 'slot_taken' } } };
+    if (code === '23514') return { status: 402, payload: { error: { code: 'insufficient_balance' } } };
+    throw error;
+  }
+}
+
 let errors = 0;
 const server = createServer((request, response) => {
   if (request.method === 'GET' && request.url === '/health') {
@@ -97,7 +144,8 @@ const server = createServer((request, response) => {
       response.writeHead(400).end();
       return;
     }
-    book(String(request.headers['x-advertiser']), body).then(
+    const handler = request.url === '/book-same-sql' ? bookSameSql : book;
+    handler(String(request.headers['x-advertiser']), body).then(
       ({ status, payload }) => response.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(payload)),
       (error) => {
         if (errors++ < 3) process.stderr.write(`raw booking failed: ${String(error)}\n`);

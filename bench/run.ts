@@ -59,6 +59,7 @@ function render(booking: BookingFigures | null, deals: DealFigures | null, catal
       ...booking.runs.map(row),
       '',
       `- max throughput ratio API / raw: **${fmt(booking.ratioMax * 100, 0)}%** (target ≥ 60%: ${verdict(booking.ratioMax >= 0.6)})`,
+      `- against the raw server running the API's own two statements (the framework's cost alone): **${fmt(booking.ratioSameSql * 100, 0)}%**`,
       `- API p99 at 500 req/s: **${fmt(booking.p99At500)} ms** (raw ${fmt(booking.rawP99At500)} ms; target ≤ 50 ms: ${verdict(booking.p99At500 <= 50)})`,
     );
   }
