@@ -90,7 +90,7 @@ async function book(advertiserId: string, body: Body): Promise<{ status: number;
 
 async function bookSameSql(advertiserId: string, body: Body): Promise<{ status: number; payload: unknown }> {
   const startsAt = new Date(body.startsAt);
-  const { rows } = await pool.query({ name: 'facts', text: BOOKING_FACTS_SQL, values: [body.creativeId, advertiserId, body.channelId, body.format] });
+  const { rows } = await pool.query({ name: 'booking_facts', text: BOOKING_FACTS_SQL, values: [body.creativeId, advertiserId, body.channelId, body.format] });
   const facts = rows[0];
   if (facts.creative_id === null || facts.channel_id === null || facts.status !== 'verified' || facts.price_minor === null) {
     return { status: 404, payload: { error: { code: 'not_found' } } };
@@ -113,7 +113,7 @@ async function bookSameSql(advertiserId: string, body: Body): Promise<{ status: 
   );
   const text = `${facts.text}\n\n#ad · ${facts.advertiser_name}`;
   try {
-    const written = await pool.query({ name: 'offer', text: `${INSERT_OFFER_SQL}, ${ledger.ctes} SELECT ${OFFER_SELECT}, ${ledger.select}`, values: [
+    const written = await pool.query({ name: 'book_offer', text: `${INSERT_OFFER_SQL}, ${ledger.ctes} SELECT ${OFFER_SELECT}, ${ledger.select}`, values: [
       id, advertiserId, facts.owner_id, facts.channel_id, facts.campaign_id, facts.creative_id, body.format, startsAt, topEndsAt, endsAt,
       startsAt, price, Math.floor(price / 10), facts.currency, text, facts.parse_mode, JSON.stringify(facts.buttons), facts.image_url, 'hash',
       facts.topics, facts.excluded_topics, 'expire-offer', `placement.${id}.expire-offer`, JSON.stringify({ placementId: id }), startsAt,

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { DomainError, ErrorCode } from '#libs/common';
-import { isCheckViolation } from '#libs/database';
+import { isCheckViolation, queryPrepared } from '#libs/database';
 import { JournalEntryInput, entryStatement } from './entry-statement';
 import { LedgerAccountRef } from './ledger-accounts';
 import { LedgerAccountType } from './ledger.entities';
@@ -35,8 +35,8 @@ export class LedgerService {
 
   async post(manager: EntityManager, entry: JournalEntryInput): Promise<string> {
     const statement = entryStatement(entry, 0);
-    const rows: { ledger_entry_id: string }[] = await runEntry(entry, () =>
-      manager.query(`WITH ${statement.ctes} SELECT ${statement.select}`, statement.params),
+    const rows = await runEntry(entry, () =>
+      queryPrepared<{ ledger_entry_id: string }>(manager, `WITH ${statement.ctes} SELECT ${statement.select}`, statement.params),
     );
     return rows[0].ledger_entry_id;
   }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { decodeCursor, encodeCursor } from '#libs/common';
+import { queryPrepared } from '#libs/database';
 
 export interface CatalogQuery {
   topic?: string;
@@ -99,7 +100,7 @@ export const PRICES_SQL = `SELECT channel_id, format, price_minor, currency FROM
 export async function pricesFor(dataSource: DataSource, channelIds: string[]): Promise<Map<string, Pricing>> {
   const byChannel = new Map<string, Pricing>();
   if (channelIds.length === 0) return byChannel;
-  const rows: { channel_id: string; format: string; price_minor: string | number; currency: string }[] = await dataSource.query(PRICES_SQL, [channelIds]);
+  const rows: { channel_id: string; format: string; price_minor: string | number; currency: string }[] = await queryPrepared(dataSource, PRICES_SQL, [channelIds]);
   for (const row of rows) {
     const list = byChannel.get(row.channel_id) ?? [];
     list.push({ format: row.format, priceMinor: Number(row.price_minor), currency: row.currency });

@@ -102,7 +102,7 @@ export class PlacementsService {
       // Postgres plans its CTEs once per connection instead of on every booking
       const [written] = await withRetries(() =>
         runEntry(entry, () =>
-          queryPrepared<OfferWritten>(this.dataSource, 'placard.book-offer', statement, [
+          queryPrepared<OfferWritten>(this.dataSource, statement, [
             placement.id,
             placement.advertiserId,
             placement.ownerId,
@@ -171,7 +171,7 @@ export class PlacementsService {
       top_minutes: number | null;
       feed_minutes: number | null;
       offered: string[];
-    }[] = await queryPrepared(this.dataSource, 'placard.booking-facts', BOOKING_FACTS_SQL, [input.creativeId, advertiserId, input.channelId, input.format]);
+    }[] = await queryPrepared(this.dataSource, BOOKING_FACTS_SQL, [input.creativeId, advertiserId, input.channelId, input.format]);
     if (row.creative_id === null) throw notFound('creative');
     if (row.channel_id === null || row.status === 'pending') throw notFound('channel');
     if (row.status !== 'verified') {

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { PLACARD_CONFIG, PlacardConfig } from '#libs/config';
+import { queryPrepared } from '#libs/database';
 import { TtlCache } from './ttl-cache';
 import { ChannelProfile, DEFAULT_BRAND_SAFETY_THRESHOLD, DEFAULT_EXCLUDED_TOPIC_THRESHOLD, MatchResult, matchChannel } from '#libs/topics';
 import { CampaignEntity } from '../campaigns/campaign.entities';
@@ -69,7 +70,8 @@ export class RecommendationsService {
     if (topics.length === 0) return [];
     const targeting = { topics: campaign.topics, excludedTopics: campaign.excludedTopics };
     const { sql, params } = candidatesQuery(topics, campaign.excludedTopics, campaign.languages);
-    const candidates: CandidateRow[] = await this.dataSource.query(sql, params);
+    // prepared: planning this statement cost Postgres about as much as running it
+    const candidates = await queryPrepared<CandidateRow>(this.dataSource, sql, params);
     const shortlist = candidates
       .map((row) => ({ id: row.id, subscribers: row.subscribers, result: matchChannel(targeting, sharesProfile(row)) }))
       .filter((entry) => entry.result.eligible)
@@ -78,7 +80,7 @@ export class RecommendationsService {
     if (shortlist.length === 0) return [];
     const ids = shortlist.map((entry) => entry.id);
     const [details, prices] = await Promise.all([
-      this.dataSource.query(RECOMMENDATION_DETAILS_SQL, [ids]) as Promise<DetailRow[]>,
+      queryPrepared<DetailRow>(this.dataSource, RECOMMENDATION_DETAILS_SQL, [ids]),
       pricesFor(this.dataSource, ids),
     ]);
     const ranked: (Recommendation & { result: MatchResult })[] = [];
