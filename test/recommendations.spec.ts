@@ -14,7 +14,7 @@ import {
   type StoredProfileWithReasons,
   type StoredTopicProfile,
 } from '#libs/marketplace';
-import { matchChannel } from '#libs/topics';
+import { createRandom, matchChannel } from '#libs/topics';
 
 const BASE_URL = process.env.TEST_DATABASE_BASE_URL ?? 'postgres://postgres@127.0.0.1:5432';
 const TOPICS = ['crypto', 'finance', 'technology', 'news_politics', 'humor', 'gambling', 'education', 'travel'];
@@ -22,17 +22,6 @@ const SAFETY = ['gambling', 'adult'];
 const LANGUAGES = ['ru', 'en', 'uk'];
 /** At most 100 channels: then the per-topic candidate scan sees every channel, and the exhaustive matcher is the reference. */
 const CHANNELS = 90;
-
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A profile shaped like ProfilesService's: shares, brand safety and 30 posts of evidence, each with several topics. */
 function profile(random: () => number, language: string): StoredTopicProfile {
@@ -65,7 +54,7 @@ describe('recommendations: ranked on topic shares, explained from the evidence o
     await db.runMigrations();
     service = new RecommendationsService(db, { recommendationsCacheSeconds: 0 } as PlacardConfig);
     const [owner] = await db.query(`INSERT INTO accounts (kind, email, name) VALUES ('owner', 'recommendations-owner@example.com', 'Owner') RETURNING id`);
-    const random = prng(7);
+    const random = createRandom(7);
     for (let i = 0; i < CHANNELS; i++) {
       const language = LANGUAGES[i % LANGUAGES.length];
       const stored: StoredProfileWithReasons = profile(random, language);
@@ -134,7 +123,7 @@ describe('recommendations: ranked on topic shares, explained from the evidence o
   }
 
   it('stores per topic the post ids the matcher gives a one-topic campaign', async () => {
-    const random = prng(11);
+    const random = createRandom(11);
     for (let k = 0; k < 20; k++) {
       const stored = profile(random, 'en');
       const byTopic = reasonPostsOf(stored);

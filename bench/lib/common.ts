@@ -140,17 +140,8 @@ export async function pool<T, R>(items: T[], concurrency: number, work: (item: T
   return results;
 }
 
-/** A small deterministic PRNG (mulberry32) so seeded data is the same every run. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The seeded PRNG of libs/topics (mulberry32), so seeded data is the same every run. */
+export { createRandom as prng } from '#libs/topics';
 
 /** Deletes this run's Redis keys (queues and rate-limit counters under its QUEUE_PREFIX). */
 export async function dropRedisKeys(): Promise<void> {

@@ -72,3 +72,4 @@ export {
   type ContextCheckOptions,
 } from './match';
 export { trainShippedModel, SHIPPED_TRAIN_OPTIONS, SHIPPED_MODEL_PATH, SHIPPED_CORPUS_DIR } from './shipped';
+export { createRandom } from './random';
