@@ -19,6 +19,12 @@ describe('parseConfig', () => {
     expect(config.databaseUrl).toBe('postgres://postgres@127.0.0.1:5432/placard');
   });
 
+  it('reads one audit chat or a comma-separated list of them', () => {
+    expect(parseConfig({ PLACARD_DEV: 'true' }).telegram.auditChatIds).toEqual([]);
+    expect(parseConfig({ PLACARD_DEV: 'true', TELEGRAM_AUDIT_CHAT_ID: '-1001' }).telegram.auditChatIds).toEqual(['-1001']);
+    expect(parseConfig({ PLACARD_DEV: 'true', TELEGRAM_AUDIT_CHAT_ID: ' -1001, -1002 ,' }).telegram.auditChatIds).toEqual(['-1001', '-1002']);
+  });
+
   it('names every bad variable at once', () => {
     const problems = problemsOf({ PLATFORM_FEE_BPS: 'ten', TIME_SCALE: '-1', DATABASE_URL: 'mysql://x', REDIS_URL: 'nope' });
     const text = problems.join('\n');

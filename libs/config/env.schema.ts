@@ -16,7 +16,8 @@ export interface PlacardConfig {
   telegram: {
     apiRoot: string;
     botToken: string | null;
-    auditChatId: string | null;
+    /** TELEGRAM_AUDIT_CHAT_ID: one chat id, or several separated by commas */
+    auditChatIds: string[];
     updates: TelegramUpdatesMode;
     webhookSecret: string | null;
     /** client-side Bot API limits; off only for benchmarks against the sandbox */
@@ -150,7 +151,7 @@ export function parseConfig(env: Env = process.env): PlacardConfig {
     telegram: {
       apiRoot: read.url('TELEGRAM_API_ROOT', 'https://api.telegram.org', ['http:', 'https:']).replace(/\/+$/, ''),
       botToken: read.optional('TELEGRAM_BOT_TOKEN'),
-      auditChatId: read.optional('TELEGRAM_AUDIT_CHAT_ID'),
+      auditChatIds: (read.optional('TELEGRAM_AUDIT_CHAT_ID') ?? '').split(',').map((id) => id.trim()).filter(Boolean),
       updates,
       webhookSecret: read.optional('TELEGRAM_WEBHOOK_SECRET'),
       limits: read.boolean('TELEGRAM_LIMITS', true),

@@ -62,7 +62,7 @@ const SERVICES = [
         new TelegramAdapter({
           apiRoot: config.telegram.apiRoot,
           botToken: config.telegram.botToken ?? '',
-          auditChatId: config.telegram.auditChatId ?? undefined,
+          auditChatIds: config.telegram.auditChatIds,
           limits: config.telegram.limits ? undefined : false,
         }),
     },

@@ -8,7 +8,7 @@
  *     getUpdates(offset, timeoutSeconds): Promise<UpdatesPage>
  *     setWebhook(url, secret) / deleteWebhook()
  *   }
- *   new TelegramAdapter({ apiRoot, botToken, auditChatId?, limits?, logger?, retry? })
+ *   new TelegramAdapter({ apiRoot, botToken, auditChatIds?, limits?, logger?, retry? })
  *   toChannelContent(update): ChannelContent | null         // for webhook bodies: keeps content, drops people
  *   webhookSecretMatches(header, secret): boolean           // X-Telegram-Bot-Api-Secret-Token check
  *

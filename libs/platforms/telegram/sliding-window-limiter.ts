@@ -13,6 +13,13 @@ export class SlidingWindowLimiter {
     private readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
   ) {}
 
+  /** How long a caller of this key would wait now (0: it may go at once). */
+  waitMs(key: string): number {
+    const now = Date.now();
+    const recent = (this.granted.get(key) ?? []).filter((at) => at > now - this.windowMs);
+    return recent.length < this.limit ? 0 : recent[recent.length - this.limit] + this.windowMs - now + 1;
+  }
+
   /** Resolves when the caller may go; the time it went is recorded before resolving. */
   async acquire(key: string): Promise<void> {
     for (;;) {

@@ -24,7 +24,7 @@ beforeEach(() => {
   adapter = new TelegramAdapter({
     apiRoot: server.url,
     botToken: token,
-    auditChatId: String(auditChatId),
+    auditChatIds: [String(auditChatId)],
     logger: { warn: (message, context) => warnings.push({ message, context }) },
     retry: { retryDelayMs: 10 },
   });
@@ -185,6 +185,30 @@ describe('postExists', () => {
     server.sandbox.deleteAsAdmin(created.id, messageId);
     expect(await adapter.postExists(String(created.id), messageId)).toBe(false);
   });
+
+  it('spreads checks over several audit chats, so each stays inside its per-chat limit without waiting', async () => {
+    const secondAudit = server.sandbox.createChannel({ title: 'Placard audit 2' }).id;
+    server.sandbox.setAdmin(secondAudit, botId, { canPostMessages: true });
+    const created = channel({ canPostMessages: true });
+    const { messageId } = await adapter.publish(String(created.id), { text: 'ad' });
+    // two copies a minute per chat: a third check in one chat would wait a minute
+    const spread = new TelegramAdapter({
+      apiRoot: server.url,
+      botToken: token,
+      auditChatIds: [String(auditChatId), String(secondAudit)],
+      limits: { perChatPerMinute: 2, perBotPerSecond: 1000 },
+    });
+    for (let i = 0; i < 4; i++) expect(await spread.postExists(String(created.id), messageId)).toBe(true);
+    // each audit chat received two copies (and deleted them): the next message in each is number 3
+    const human = server.sandbox.createUser({ firstName: 'Auditor' }).id;
+    for (const audit of [auditChatId, secondAudit]) {
+      server.sandbox.setAdmin(audit, human, { canPostMessages: true });
+      expect(server.sandbox.postAsAdmin(audit, human, { text: 'probe' }).message_id).toBe(3);
+    }
+    // updates from audit chats are never taken for channel content
+    const page = await spread.getUpdates(0, 0);
+    expect(page.contents.filter((content) => [String(auditChatId), String(secondAudit)].includes(content.chatId))).toEqual([]);
+  }, 10_000);
 
   it('needs an audit chat', async () => {
     const withoutAudit = new TelegramAdapter({ apiRoot: server.url, botToken: token });

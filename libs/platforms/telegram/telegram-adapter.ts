@@ -9,8 +9,11 @@ export interface TelegramAdapterOptions {
   /** e.g. https://api.telegram.org, or the sandbox's url */
   apiRoot: string;
   botToken: string;
-  /** a private channel where the bot may post: postExists copies messages there and deletes the copies */
-  auditChatId?: string;
+  /**
+   * private channels where the bot may post: postExists copies messages there and deletes the
+   * copies. Each takes ~20 copies a minute; with several, each check goes to the one free soonest.
+   */
+  auditChatIds?: string[];
   /** client-side flood limits; false turns them off (benchmarks against the sandbox with limits off) */
   limits?: { perChatPerMinute: number; perBotPerSecond: number } | false;
   logger?: PlatformLogger;
@@ -31,6 +34,7 @@ export class TelegramAdapter implements PlatformAdapter {
   private readonly perChat: SlidingWindowLimiter | null;
   private readonly perBot: SlidingWindowLimiter | null;
   private me: Promise<BotUser> | null = null;
+  private nextAudit = 0;
 
   constructor(private readonly options: TelegramAdapterOptions) {
     this.client = new BotApiClient({ apiRoot: options.apiRoot, botToken: options.botToken, logger: options.logger, ...options.retry });
@@ -98,11 +102,12 @@ export class TelegramAdapter implements PlatformAdapter {
   /**
    * Copies the message into the audit chat, then deletes the copy. Telegram tells bots nothing
    * when a post is deleted, and has no "get message" method, so a copy is the way to ask.
-   * Each check is one message in the audit chat and counts against its ~20 per minute.
+   * Each check is one message in an audit chat and counts against its ~20 per minute; with several
+   * audit chats the check goes to the one whose limit frees soonest (in turn when all are free).
    */
   async postExists(chatId: string, messageId: number): Promise<boolean> {
-    const auditChatId = this.options.auditChatId;
-    if (!auditChatId) throw new PlatformError('not_configured', 'postExists needs auditChatId: a private channel the bot can post in');
+    const auditChatId = this.auditChat();
+    if (!auditChatId) throw new PlatformError('not_configured', 'postExists needs auditChatIds: a private channel the bot can post in');
     let copy: { message_id: number };
     try {
       copy = await this.send<{ message_id: number }>('copyMessage', chatReference(auditChatId), {
@@ -135,9 +140,19 @@ export class TelegramAdapter implements PlatformAdapter {
     const nextOffset = updates.reduce((highest, update) => Math.max(highest, update.update_id + 1), offset);
     const contents = updates
       .map(toChannelContent)
-      .filter((content) => content !== null && content.chatId !== this.options.auditChatId)
+      .filter((content) => content !== null && !(this.options.auditChatIds ?? []).includes(content.chatId))
       .map((content) => content!);
     return { nextOffset, contents };
+  }
+
+  private auditChat(): string | undefined {
+    const chats = this.options.auditChatIds ?? [];
+    if (chats.length <= 1) return chats[0];
+    const start = this.nextAudit++ % chats.length;
+    const inTurn = [...chats.slice(start), ...chats.slice(0, start)];
+    if (!this.perChat) return inTurn[0];
+    const limiter = this.perChat;
+    return inTurn.reduce((best, chat) => (limiter.waitMs(String(chatReference(chat))) < limiter.waitMs(String(chatReference(best))) ? chat : best));
   }
 
   async setWebhook(url: string, secret: string): Promise<void> {
