@@ -103,7 +103,9 @@ describe('deal safety', () => {
 
   it('posts once when the publish job runs twice at the same time', async () => {
     const channel = await onboardChannel(stack, owner);
-    const booked = await book(stack, advertiser, channel.id, creativeId, 1500);
+    // 2/48: a 0.72 s top window at this time scale, so a loaded machine (the whole suite in parallel)
+    // does not turn the runs below into missed slots
+    const booked = await book(stack, advertiser, channel.id, creativeId, 1500, '2/48');
     await channelApi(stack).post(`/v1/offers/${booked.body.id}/accept`).set(owner.auth);
     const job = stack.worker!.context.get(PublishJob);
     await new Promise((resolve) => setTimeout(resolve, 1500));
@@ -113,6 +115,41 @@ describe('deal safety', () => {
     expect(postsWithLabel(channel.chatId)).toHaveLength(1);
     expect(await job.run({ placementId: booked.body.id })).toBe('skipped');
     expect(postsWithLabel(channel.chatId)).toHaveLength(1);
+  });
+
+  it('a run that finds the send still in flight flags it; the sending run then records the post, which settles it', async () => {
+    const channel = await onboardChannel(stack, owner);
+    const adapter = stack.worker!.context.get<PlatformAdapter>(PLATFORM_ADAPTER);
+    const realPublish = adapter.publish.bind(adapter);
+    let sentToChannel!: () => void;
+    const inFlight = new Promise<void>((resolve) => (sentToChannel = resolve));
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    adapter.publish = async (chatId, post) => {
+      const sent = await realPublish(chatId, post);
+      if (chatId === String(channel.chatId)) {
+        sentToChannel();
+        await held; // Telegram has the post; its answer is still on the way
+      }
+      return sent;
+    };
+    try {
+      const booked = await book(stack, advertiser, channel.id, creativeId, 1000, '2/48');
+      await channelApi(stack).post(`/v1/offers/${booked.body.id}/accept`).set(owner.auth);
+      await inFlight; // the worker's own publish job has sent and is waiting for the answer
+      const job = stack.worker!.context.get(PublishJob);
+      expect(await job.run({ placementId: booked.body.id })).toBe('needs_review');
+      expect((await placementOf(stack, advertiser, booked.body.id)).status).toBe('needs_review');
+      release();
+      const settled = await waitForStatus(stack, advertiser, booked.body.id, ['completed', 'failed'], 30_000);
+      expect(settled.status).toBe('completed');
+      expect(postsWithLabel(channel.chatId)).toHaveLength(1);
+      const history = (await placementOf(stack, advertiser, booked.body.id)).history.map((event: { status: string }) => event.status);
+      expect(history).toEqual(['offered', 'scheduled', 'needs_review', 'published', 'completed']);
+    } finally {
+      adapter.publish = realPublish;
+      release();
+    }
   });
 
   it('a crash between the send and its record ends in needs_review, never a second post', async () => {

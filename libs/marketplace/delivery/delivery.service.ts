@@ -47,7 +47,9 @@ export class DeliveryService {
   /**
    * Sends the post. The send is recorded before (send_state = started) and after (sent, with the
    * message id). A run that finds a send started but not recorded cannot know whether Telegram got
-   * it, so it never sends again: the placement goes to needs_review for a person to look at.
+   * it, so it never sends again: the placement goes to needs_review for a person to look at. If that
+   * send was only still in flight, the run that made it records its message id when it returns,
+   * which takes the placement from needs_review to published.
    */
   async publish(placementId: string): Promise<PublishOutcome> {
     const placement = await this.dataSource.manager.findOneBy(PlacementEntity, { id: placementId });

@@ -39,7 +39,9 @@ export const PLACEMENT_TRANSITIONS: Record<PlacementAction, Transition> = {
   reject: { from: ['offered'], to: 'rejected', escrow: 'refund' },
   expire: { from: ['offered'], to: 'expired', escrow: 'refund' },
   cancel: { from: ['offered', 'scheduled'], to: 'cancelled', escrow: 'refund' },
-  publish: { from: ['scheduled'], to: 'published', escrow: 'none' },
+  // from needs_review too: a run that found this send in flight flagged it, and the run that sent it
+  // then came back with the message id, which settles the doubt the flag was about
+  publish: { from: ['scheduled', 'needs_review'], to: 'published', escrow: 'none' },
   publish_failed: { from: ['scheduled'], to: 'failed', escrow: 'refund' },
   complete: { from: ['published'], to: 'completed', escrow: 'release' },
   fail: { from: ['published'], to: 'failed', escrow: 'refund' },
