@@ -1,25 +1,19 @@
-import 'reflect-metadata';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { DataSource, QueryRunner } from 'typeorm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DomainError } from '#libs/common';
-import { createDataSource, dropDatabase, ensureDatabase } from '#libs/database';
 import { LedgerAccounts, LedgerService, auditLedger, type JournalEntryInput } from '#libs/ledger';
-import { ALL_ENTITIES } from '#libs/marketplace';
-
-const BASE_URL = process.env.TEST_DATABASE_BASE_URL ?? 'postgres://postgres@127.0.0.1:5432';
+import { freshDatabase, type TestDatabase } from './support/database';
 
 /** The ledger's one-statement entries against Postgres, with transactions interleaved by hand. */
 describe('ledger entries under concurrency', () => {
-  const databaseUrl = `${BASE_URL}/placard_test_ledger_${randomBytes(4).toString('hex')}`;
+  let database: TestDatabase;
   let db: DataSource;
   let ledger: LedgerService;
 
   beforeAll(async () => {
-    await ensureDatabase(databaseUrl);
-    db = createDataSource(databaseUrl, ALL_ENTITIES, 6);
-    await db.initialize();
-    await db.runMigrations();
+    database = await freshDatabase('placard_test_ledger', 6);
+    db = database.db;
     ledger = new LedgerService(db);
   });
   afterEach(async () => {
@@ -28,10 +22,7 @@ describe('ledger entries under concurrency', () => {
     expect(report.projectionMismatches).toEqual([]);
     for (const total of report.totalsByCurrency) expect(total.sum).toBe(0);
   });
-  afterAll(async () => {
-    await db?.destroy();
-    await dropDatabase(databaseUrl).catch(() => undefined);
-  });
+  afterAll(async () => database?.close());
 
   const topUpEntry = (advertiserId: string, amountMinor: number): JournalEntryInput => ({
     kind: 'top_up',

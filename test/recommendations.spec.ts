@@ -1,11 +1,9 @@
 import 'reflect-metadata';
-import { randomBytes, randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
+import { randomUUID } from 'node:crypto';
+import type { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PlacardConfig } from '#libs/config';
-import { createDataSource, dropDatabase, ensureDatabase } from '#libs/database';
 import {
-  ALL_ENTITIES,
   REBUILD_TOPIC_SCORES_SQL,
   RecommendationsService,
   pricesFor,
@@ -15,8 +13,8 @@ import {
   type StoredTopicProfile,
 } from '#libs/marketplace';
 import { createRandom, matchChannel } from '#libs/topics';
+import { freshDatabase, type TestDatabase } from './support/database';
 
-const BASE_URL = process.env.TEST_DATABASE_BASE_URL ?? 'postgres://postgres@127.0.0.1:5432';
 const TOPICS = ['crypto', 'finance', 'technology', 'news_politics', 'humor', 'gambling', 'education', 'travel'];
 const SAFETY = ['gambling', 'adult'];
 const LANGUAGES = ['ru', 'en', 'uk'];
@@ -42,16 +40,13 @@ function profile(random: () => number, language: string): StoredTopicProfile {
 }
 
 describe('recommendations: ranked on topic shares, explained from the evidence of the returned channels only', () => {
+  let database: TestDatabase;
   let db: DataSource;
-  let databaseUrl: string;
   let service: RecommendationsService;
 
   beforeAll(async () => {
-    databaseUrl = `${BASE_URL}/placard_test_${randomBytes(4).toString('hex')}`;
-    await ensureDatabase(databaseUrl);
-    db = createDataSource(databaseUrl, ALL_ENTITIES, 4);
-    await db.initialize();
-    await db.runMigrations();
+    database = await freshDatabase();
+    db = database.db;
     service = new RecommendationsService(db, { recommendationsCacheSeconds: 0 } as PlacardConfig);
     const [owner] = await db.query(`INSERT INTO accounts (kind, email, name) VALUES ('owner', 'recommendations-owner@example.com', 'Owner') RETURNING id`);
     const random = createRandom(7);
@@ -70,10 +65,7 @@ describe('recommendations: ranked on topic shares, explained from the evidence o
     }
     await db.query(REBUILD_TOPIC_SCORES_SQL);
   });
-  afterAll(async () => {
-    await db?.destroy();
-    if (databaseUrl) await dropDatabase(databaseUrl).catch(() => undefined);
-  });
+  afterAll(async () => database?.close());
 
   /** What the matcher gives on every verified channel's full stored profile, best first (the result before candidates were narrowed). */
   async function exhaustive(campaign: CampaignEntity) {

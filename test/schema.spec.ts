@@ -1,25 +1,19 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DataSource } from 'typeorm';
-import { createDataSource, dropDatabase, ensureDatabase } from '#libs/database';
+import type { DataSource } from 'typeorm';
 import { LedgerAccounts, LedgerService } from '#libs/ledger';
-import { ALL_ENTITIES } from '#libs/marketplace';
 import { pendingSchemaChanges } from '../scripts/db/schema-diff';
+import { freshDatabase, type TestDatabase } from './support/database';
 
 describe('the schema: migrations, entities and the ledger guards in the database', () => {
-  const url = `postgres://postgres@127.0.0.1:5432/placard_schema_${randomBytes(4).toString('hex')}`;
+  let database: TestDatabase;
   let db: DataSource;
 
   beforeAll(async () => {
-    await ensureDatabase(url);
-    db = createDataSource(url, ALL_ENTITIES, 2);
-    await db.initialize();
-    await db.runMigrations();
+    database = await freshDatabase('placard_schema', 2);
+    db = database.db;
   });
-  afterAll(async () => {
-    await db?.destroy();
-    await dropDatabase(url);
-  });
+  afterAll(async () => database?.close());
 
   it('entities and migrations agree (a change to an entity needs a generated migration)', async () => {
     const { up } = await pendingSchemaChanges(db);

@@ -6,8 +6,7 @@ import { startAdvertiserApi } from '../../apps/advertiser-api/src/main';
 import { startChannelApi } from '../../apps/channel-api/src/main';
 import { startSandbox, type RunningSandbox } from '../../apps/sandbox/src/main';
 import { startWorker, type RunningWorker } from '../../apps/worker/src/main';
-import { createDataSource, dropDatabase, ensureDatabase } from '#libs/database';
-import { ALL_ENTITIES } from '#libs/marketplace';
+import { freshDatabase } from './database';
 
 export interface StackOptions {
   timeScale?: number;
@@ -42,19 +41,14 @@ export interface Stack {
   close(): Promise<void>;
 }
 
-const BASE_URL = process.env.TEST_DATABASE_BASE_URL ?? 'postgres://postgres@127.0.0.1:5432';
-
 /**
  * Boots the real thing for one spec file: a fresh Postgres database migrated from scratch, a Redis
  * key prefix of its own, the sandbox as the Telegram and Stripe peer, both APIs and the worker.
  */
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const id = randomBytes(4).toString('hex');
-  const databaseUrl = `${BASE_URL}/placard_test_${id}`;
-  await ensureDatabase(databaseUrl);
-  const db = createDataSource(databaseUrl, ALL_ENTITIES, 4);
-  await db.initialize();
-  await db.runMigrations();
+  const database = await freshDatabase();
+  const { db, url: databaseUrl } = database;
 
   const sandbox = await startSandbox({ stripe: { webhookRetry: { baseDelayMs: 20, maxDelayMs: 200, maxAttempts: 5, timeoutMs: 2000 } } });
   const env: Record<string, string> = {
@@ -109,8 +103,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       await advertiser.app.close();
       await channel.app.close();
       await sandbox.close();
-      await db.destroy();
-      await dropDatabase(databaseUrl).catch(() => undefined);
+      await database.close();
     },
   } as Stack;
   return stack;

@@ -1,6 +1,7 @@
 import Fastify from 'fastify';
 import { StripeSandbox, type StripeSandboxOptions } from './stripe';
 import { TelegramSandbox, type TelegramSandboxOptions } from './telegram';
+import { listenAt } from './listen';
 
 export interface RunningSandbox {
   url: string;
@@ -36,11 +37,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
   // the sandbox's own fake credentials, so tools like the demo can find the platform bot
   app.get('/control/sandbox/platform', async () => platform);
 
-  await app.listen({ port: options.port ?? 0, host: options.host ?? '127.0.0.1' });
-  const address = app.server.address();
-  const port = typeof address === 'object' && address ? address.port : options.port;
+  const { url } = await listenAt(app, options.port, options.host);
   return {
-    url: `http://${options.host ?? '127.0.0.1'}:${port}`,
+    url,
     telegram,
     stripe,
     platform,

@@ -1,6 +1,7 @@
 import Fastify, { FastifyInstance } from 'fastify';
 import { StripeSandbox, StripeSandboxOptions } from './stripe-sandbox';
 import type { WebhookRetryPolicy } from './webhooks';
+import { listenAt } from '../listen';
 
 export interface StartStripeSandboxOptions extends Omit<StripeSandboxOptions, 'webhookRetry'> {
   /** 0 (default) picks a free port */
@@ -25,13 +26,11 @@ export async function startStripeSandbox(options: StartStripeSandboxOptions = {}
   const sandbox = new StripeSandbox(sandboxOptions);
   const app = Fastify({ logger: false, forceCloseConnections: true });
   sandbox.register(app);
-  await app.listen({ port, host });
-  const address = app.server.address();
-  const boundPort = typeof address === 'object' && address ? address.port : port;
+  const bound = await listenAt(app, port, host);
   return {
-    url: `http://${host}:${boundPort}`,
+    url: bound.url,
     host,
-    port: boundPort,
+    port: bound.port,
     sandbox,
     app,
     close: async () => {

@@ -1,5 +1,6 @@
 import Fastify from 'fastify';
 import { TelegramSandbox, type TelegramSandboxOptions } from './telegram-sandbox';
+import { listenAt } from '../listen';
 
 export interface RunningTelegramSandbox {
   /** Bot API root, e.g. http://127.0.0.1:41234 (use as apiRoot: `${url}/bot<token>/getMe`) */
@@ -16,11 +17,9 @@ export async function startTelegramSandbox(
   const app = Fastify({ logger: false });
   const sandbox = new TelegramSandbox(sandboxOptions);
   sandbox.register(app);
-  await app.listen({ port, host });
-  const address = app.server.address();
-  const boundPort = typeof address === 'object' && address ? address.port : port;
+  const { url } = await listenAt(app, port, host);
   return {
-    url: `http://${host}:${boundPort}`,
+    url,
     sandbox,
     close: async () => {
       sandbox.shutdown();
