@@ -34,12 +34,30 @@ export {
   type TrainOptions,
   type Prediction,
 } from './classifier';
-export { serializeClassifier, deserializeClassifier, ModelFormatError } from './model-file';
+export {
+  serializeClassifier,
+  deserializeClassifier,
+  serializeTopicModel,
+  deserializeTopicModel,
+  ModelFormatError,
+} from './model-file';
+export {
+  trainTopicClassifier,
+  trainGroupedClassifier,
+  mixesGroups,
+  isGroupedClassifier,
+  closestGroup,
+  GROUP_NEIGHBOURS,
+  type TopicClassifier,
+  type GroupedClassifier,
+  type TrainingGroup,
+} from './grouped';
 export { parseLabelledTsv, CorpusFormatError } from './tsv';
 export { scorePredictions, type EvaluationScores } from './metrics';
 export {
   classifyText,
   predictLabel,
+  scoreTopicVector,
   loadTopicModel,
   MODEL_FILE_NAME,
   type TextClassification,

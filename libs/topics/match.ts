@@ -2,7 +2,7 @@
  * Matching a campaign to a channel, and checking the context around a delivered ad. Pure functions:
  * the profile (and, for checkContext, a model) in, a score with its reasons out.
  */
-import type { LinearClassifier } from './classifier';
+import type { TopicClassifier } from './grouped';
 import type { LanguageIdentifier } from './language';
 import { buildChannelProfile, topicShare, type ChannelPost, type ChannelProfile, type PostEvidence } from './profile';
 import { classifyText, roundScore, type TopicScore } from './topic-model';
@@ -38,7 +38,7 @@ export interface MatchOptions {
   /** Below this score a channel is not eligible (not a fit, though not blocked). */
   minScore?: number;
   /** Used to classify `creativeText`; without a model the creative is ignored. */
-  model?: LinearClassifier;
+  model?: TopicClassifier;
   /** Weight of the creative's own topics against the campaign's listed topics. */
   creativeWeight?: number;
   evidencePosts?: number;
@@ -146,7 +146,7 @@ export function checkContext(
   input: ContextCheckInput,
   surroundingPosts: readonly ChannelPost[],
   profile: ChannelProfile,
-  model: LinearClassifier,
+  model: TopicClassifier,
   options: ContextCheckOptions = {},
 ): ContextCheckResult {
   const bookedShareBefore = input.bookedTopics.reduce((sum, topic) => sum + topicShare(profile, topic), 0);

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { LinearClassifier } from './classifier';
+import type { TopicClassifier } from './grouped';
 import { loadLanguageIdentifier, type LanguageIdentifier } from './language';
 import { checkContext, matchChannel } from './match';
 import { buildChannelProfile, decayWeight, type ChannelPost } from './profile';
@@ -41,7 +41,7 @@ const gamblingPivot = posts(
   'gamble-',
 );
 
-let model: LinearClassifier;
+let model: TopicClassifier;
 let languages: LanguageIdentifier;
 
 beforeAll(async () => {

@@ -3,7 +3,7 @@
  * distributions (recent posts weigh more: a post `halfLifeDays` old counts half as much as one from
  * today), the decay-weighted share of brand-unsafe content, and the dominant language.
  */
-import type { LinearClassifier } from './classifier';
+import type { TopicClassifier } from './grouped';
 import type { LanguageIdentifier } from './language';
 import { classifyText, type BrandSafetyScore, type TopicScore } from './topic-model';
 
@@ -46,7 +46,7 @@ export function decayWeight(date: Date, now: Date, halfLifeDays: number): number
 
 export function buildChannelProfile(
   posts: readonly ChannelPost[],
-  model: LinearClassifier,
+  model: TopicClassifier,
   now: Date = new Date(),
   options: ProfileOptions = {},
 ): ChannelProfile {

@@ -8,12 +8,13 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { predictVector, scoreVector, softmaxInPlace, type LinearClassifier } from './classifier';
-import { extractFeatures } from './features';
+import { scoreVector, softmaxInPlace } from './classifier';
+import { extractFeatures, type SparseVector } from './features';
+import { isGroupedClassifier, scoreGroupedVector, type TopicClassifier } from './grouped';
 import type { LanguageIdentifier } from './language';
 import { scriptLanguageIdentifier } from './language';
 import { tokenize } from './normalize';
-import { deserializeClassifier } from './model-file';
+import { deserializeTopicModel } from './model-file';
 import { isBrandSafetyId } from './taxonomy';
 
 export interface TopicScore {
@@ -47,11 +48,20 @@ export const MODEL_FILE_NAME = 'model.bin.gz';
 /** The topic label texts fall back to when nothing in them is known to the model. */
 export const UNKNOWN_TOPIC = 'other';
 
-export function classifyText(model: LinearClassifier, text: string, options: ClassifyOptions = {}): TextClassification {
+/** Class scores (logits) of a feature vector under either kind of model. */
+export function scoreTopicVector(model: TopicClassifier, vector: SparseVector): Float64Array {
+  return isGroupedClassifier(model) ? scoreGroupedVector(model, vector) : scoreVector(model, vector);
+}
+
+function knowsAnyFeature(model: TopicClassifier, vector: SparseVector): boolean {
+  return vector.indices.some((bucket) => model.rowOf[bucket]! >= 0);
+}
+
+export function classifyText(model: TopicClassifier, text: string, options: ClassifyOptions = {}): TextClassification {
   const identifier = options.languageIdentifier ?? scriptLanguageIdentifier;
   const language = identifier.identify(text).language;
   const vector = extractFeatures(text, model.features);
-  const known = vector.indices.some((bucket) => model.rowOf[bucket]! >= 0);
+  const known = knowsAnyFeature(model, vector);
   const topicLabels = model.labels.filter((label) => !isBrandSafetyId(label));
   const brandSafetyLabels = model.labels.filter((label) => isBrandSafetyId(label));
   if (!known) {
@@ -65,7 +75,7 @@ export function classifyText(model: LinearClassifier, text: string, options: Cla
       brandSafety: brandSafetyLabels.map((category) => ({ category, score: 0 })),
     };
   }
-  const probabilities = scoreVector(model, vector);
+  const probabilities = scoreTopicVector(model, vector);
   // A post of only emoji, numbers or symbols is weak evidence: soften it rather than trust it.
   if (!tokenize(text).some((token) => token.kind === 'word' || token.kind === 'domain')) {
     for (let c = 0; c < probabilities.length; c++) probabilities[c]! *= WEAK_EVIDENCE_SCALE;
@@ -86,8 +96,11 @@ export function classifyText(model: LinearClassifier, text: string, options: Cla
 }
 
 /** The single best label (topic or brand-safety category), as used for accuracy. */
-export function predictLabel(model: LinearClassifier, text: string): string {
-  return predictVector(model, extractFeatures(text, model.features)).label;
+export function predictLabel(model: TopicClassifier, text: string): string {
+  const logits = scoreTopicVector(model, extractFeatures(text, model.features));
+  let best = 0;
+  for (let c = 1; c < logits.length; c++) if (logits[c]! > logits[best]!) best = c;
+  return model.labels[best]!;
 }
 
 function byScore<T extends { score: number }>(a: T, b: T): number {
@@ -95,9 +108,9 @@ function byScore<T extends { score: number }>(a: T, b: T): number {
 }
 
 /** Loads a model from a model file or a directory holding `model.bin.gz`. */
-export function loadTopicModel(path: string): LinearClassifier {
+export function loadTopicModel(path: string): TopicClassifier {
   const file = statSync(path).isDirectory() ? join(path, MODEL_FILE_NAME) : path;
-  return deserializeClassifier(readFileSync(file)).model;
+  return deserializeTopicModel(readFileSync(file)).model;
 }
 
 /** Rounds scores for display and JSON output. */

@@ -7,7 +7,7 @@
  *   classify [--json] [--model PATH] --file F          one text per line, one result line each
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import {
   classifyText,
   extractFeatures,
@@ -17,11 +17,12 @@ import {
   parseLabelledTsv,
   predictLabel,
   scorePredictions,
-  serializeClassifier,
-  trainClassifier,
-  type LabelledText,
+  mixesGroups,
+  serializeTopicModel,
+  trainTopicClassifier,
   type LanguageIdentifier,
   type TextClassification,
+  type TrainingGroup,
 } from '../../libs/topics';
 import { SHIPPED_MODEL_PATH } from '../../libs/topics/shipped';
 
@@ -61,11 +62,18 @@ function requireFlag(args: ParsedArgs, name: string): string {
   return value;
 }
 
-function readCorpora(list: string): LabelledText[] {
+/** One training group per file: several files that each hold every label are mixed per text (grouped.ts). */
+function readCorpora(list: string): TrainingGroup[] {
   return list
     .split(',')
     .filter(Boolean)
-    .flatMap((file) => parseLabelledTsv(readFileSync(file, 'utf8'), file));
+    .map((file) => ({ name: basename(file), examples: parseLabelledTsv(readFileSync(file, 'utf8'), file) }));
+}
+
+function describeTraining(groups: TrainingGroup[]): string {
+  const texts = groups.reduce((sum, group) => sum + group.examples.length, 0);
+  const how = groups.length < 2 ? '' : mixesGroups(groups) ? ', each text weighing the files closest to its language' : ', pooled';
+  return `training on ${texts} texts from ${groups.length} file(s)${how}…`;
 }
 
 function median(values: number[]): number {
@@ -75,13 +83,13 @@ function median(values: number[]): number {
 }
 
 function train(args: ParsedArgs): void {
-  const examples = readCorpora(requireFlag(args, 'data'));
+  const groups = readCorpora(requireFlag(args, 'data'));
   const out = requireFlag(args, 'out');
   const file = out.endsWith('.gz') ? out : join(out, MODEL_FILE_NAME);
   const started = Date.now();
-  console.log(`training on ${examples.length} texts…`);
-  const model = trainClassifier(examples);
-  const bytes = serializeClassifier(model, { examples: examples.length });
+  console.log(describeTraining(groups));
+  const model = trainTopicClassifier(groups);
+  const bytes = serializeTopicModel(model, { examples: groups.reduce((sum, group) => sum + group.examples.length, 0) });
   mkdirSync(dirname(file), { recursive: true });
   writeFileSync(file, bytes);
   console.log(`wrote ${file} (${(bytes.length / 1024).toFixed(0)} KiB, ${model.labels.length} labels) in ${Date.now() - started} ms`);
@@ -90,11 +98,11 @@ function train(args: ParsedArgs): void {
 function evaluate(args: ParsedArgs): void {
   const trainFiles = requireFlag(args, 'train');
   const testFile = requireFlag(args, 'test');
-  const examples = readCorpora(trainFiles);
-  const tests = readCorpora(testFile);
-  console.log(`training on ${examples.length} texts from ${trainFiles.split(',').length} file(s)…`);
+  const groups = readCorpora(trainFiles);
+  const tests = readCorpora(testFile).flatMap((group) => group.examples);
+  console.log(describeTraining(groups));
   const started = Date.now();
-  const model = trainClassifier(examples);
+  const model = trainTopicClassifier(groups);
   console.log(`trained in ${Date.now() - started} ms; classifying ${tests.length} texts…`);
   for (let i = 0; i < Math.min(50, tests.length); i++) extractFeatures(tests[i]!.text, model.features); // warm-up
   const timings: number[] = [];

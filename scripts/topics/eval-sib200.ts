@@ -4,14 +4,14 @@
  *
  *   npx tsx scripts/topics/eval-sib200.ts [--data ../shared/datasets/sib-200]
  *
- * The same code path as `topics eval` (trainClassifier with its defaults, predictLabel). For the five
- * target languages it also trains on the language's train split pooled with the train splits of a few
- * related languages (what `topics eval --train own.tsv,related1.tsv,…` does; chosen by cross-validation
- * in scripts/topics/cv-lab.ts: pooled at equal weight beat weights 0.3).
+ * The same code path as `topics eval` (trainTopicClassifier with one group per train file, predictLabel):
+ * with all 23 files, each text is classified by the files closest to its language (libs/topics/grouped.ts).
+ * For the five target languages it also trains on the language's own train split with the train splits
+ * of a few hand-picked related languages (`topics eval --train own.tsv,related1.tsv,…`), for reference.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { parseLabelledTsv, predictLabel, scorePredictions, trainClassifier, type LabelledText } from '../../libs/topics';
+import { parseLabelledTsv, predictLabel, scorePredictions, trainTopicClassifier, type LabelledText, type TopicClassifier, type TrainingGroup } from '../../libs/topics';
 
 const flagIndex = process.argv.indexOf('--data');
 const dataDir = resolve(flagIndex >= 0 ? process.argv[flagIndex + 1]! : join(__dirname, '../../../shared/datasets/sib-200'));
@@ -26,7 +26,9 @@ const languages = readdirSync(dataDir, { withFileTypes: true })
 const load = (language: string, split: string): LabelledText[] =>
   parseLabelledTsv(readFileSync(join(dataDir, language, `${split}.tsv`), 'utf8'), `${language}/${split}`);
 
-function evaluate(model: ReturnType<typeof trainClassifier>, tests: LabelledText[]): { accuracy: number; macroF1: number; ms: number[] } {
+const group = (language: string): TrainingGroup => ({ name: `${language}/train.tsv`, examples: load(language, 'train') });
+
+function evaluate(model: TopicClassifier, tests: LabelledText[]): { accuracy: number; macroF1: number; ms: number[] } {
   const ms: number[] = [];
   const predicted = tests.map((example) => {
     const start = process.hrtime.bigint();
@@ -49,18 +51,18 @@ export const RELATED: Record<string, string[]> = {
 
 const started = Date.now();
 console.error(`training one model on all ${languages.length} train splits…`);
-const joint = trainClassifier(languages.flatMap((language) => load(language, 'train')));
+const joint = trainTopicClassifier(languages.map(group));
 const rows: { language: string; single: { accuracy: number; macroF1: number }; joint: { accuracy: number; macroF1: number } }[] = [];
 const timings: number[] = [];
 const related: { language: string; accuracy: number; macroF1: number }[] = [];
 for (const language of languages) {
   const dev = load(language, 'dev');
-  const single = evaluate(trainClassifier(load(language, 'train')), dev);
+  const single = evaluate(trainTopicClassifier([group(language)]), dev);
   const all = evaluate(joint, dev);
   timings.push(...single.ms, ...all.ms);
   rows.push({ language, single, joint: all });
   if (RELATED[language]) {
-    const pooled = evaluate(trainClassifier([language, ...RELATED[language]!].flatMap((name) => load(name, 'train'))), dev);
+    const pooled = evaluate(trainTopicClassifier([language, ...RELATED[language]!].map(group)), dev);
     related.push({ language, ...pooled });
   }
   console.error(`${language} done`);

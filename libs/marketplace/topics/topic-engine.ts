@@ -2,7 +2,7 @@ import { Injectable, OnModuleInit } from '@nestjs/common';
 import {
   ChannelProfile,
   LanguageIdentifier,
-  LinearClassifier,
+  TopicClassifier,
   SHIPPED_MODEL_PATH,
   loadLanguageIdentifier,
   loadTopicModel,
@@ -12,7 +12,7 @@ import {
 /** The shipped topic model and language identifier, loaded once per process. */
 @Injectable()
 export class TopicEngine implements OnModuleInit {
-  private loadedModel: LinearClassifier | null = null;
+  private loadedModel: TopicClassifier | null = null;
   private languages: LanguageIdentifier = scriptLanguageIdentifier;
 
   async onModuleInit(): Promise<void> {
@@ -20,7 +20,7 @@ export class TopicEngine implements OnModuleInit {
     this.languages = await loadLanguageIdentifier().catch(() => scriptLanguageIdentifier);
   }
 
-  get model(): LinearClassifier {
+  get model(): TopicClassifier {
     if (!this.loadedModel) this.loadedModel = loadTopicModel(SHIPPED_MODEL_PATH);
     return this.loadedModel;
   }
