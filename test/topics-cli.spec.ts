@@ -67,10 +67,10 @@ beforeAll(() => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('npm run topics', () => {
-  it('eval trains on several files, mixing them per text, and ends with the JSON line', async () => {
+  it('eval trains on several parallel files, mixing them per text, and ends with the JSON line', async () => {
     const result = await topics('eval', '--train', `${file('en.tsv')},${file('ru.tsv')}`, '--test', file('test.tsv'));
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain('from 2 file(s), each text weighing the files closest to its language');
+    expect(result.stdout).toContain('from 2 file(s), parallel: each text weighs the files closest to its language');
     const scores = JSON.parse(lastLine(result.stdout)) as { accuracy: number; macroF1: number; n: number; msPerText: number };
     expect(scores).toEqual({ accuracy: 1, macroF1: 1, n: 4, msPerText: expect.any(Number) });
     expect(scores.msPerText).toBeGreaterThan(0);

@@ -67,7 +67,7 @@ function withNeighbourhoods(model: GroupedClassifier, weights: (h: number) => nu
 }
 
 describe('grouped classifier', () => {
-  it('is used for several corpora that each hold every label; corpora split by label, or one corpus, are pooled', () => {
+  it('is used for several parallel corpora; corpora with other content, split by label, or one corpus, are pooled', () => {
     expect(mixesGroups(groups)).toBe(true);
     expect(isGroupedClassifier(trainTopicClassifier(groups))).toBe(true);
     const byLabel: TrainingGroup[] = [
@@ -79,7 +79,12 @@ describe('grouped classifier', () => {
     expect(isGroupedClassifier(pooled)).toBe(false);
     expect(predictLabel(pooled, 'who won the football final?')).toBe('sports');
     expect(isGroupedClassifier(trainTopicClassifier([{ name: 'en.tsv', examples: english }]))).toBe(false);
-    expect(() => trainGroupedClassifier(byLabel)).toThrow(/every label/);
+    expect(() => trainGroupedClassifier(byLabel)).toThrow(/parallel/);
+    // Every label in each, but not translations of one another (another order, or another length).
+    const reordered = [...russian].reverse();
+    expect(mixesGroups([{ name: 'en.tsv', examples: english }, { name: 'ru.tsv', examples: reordered }])).toBe(false);
+    expect(mixesGroups([{ name: 'en.tsv', examples: english }, { name: 'ru.tsv', examples: russian.slice(1) }])).toBe(false);
+    expect(isGroupedClassifier(trainTopicClassifier([{ name: 'en.tsv', examples: english }, { name: 'ru.tsv', examples: reordered }]))).toBe(false);
   });
 
   it("recognises a text's corpus and mixes in the corpora closest to it, not the unrelated ones", () => {

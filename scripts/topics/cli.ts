@@ -62,7 +62,7 @@ function requireFlag(args: ParsedArgs, name: string): string {
   return value;
 }
 
-/** One training group per file: several files that each hold every label are mixed per text (grouped.ts). */
+/** One training group per file: parallel files (translations of one another) are mixed per text (grouped.ts). */
 function readCorpora(list: string): TrainingGroup[] {
   return list
     .split(',')
@@ -72,7 +72,7 @@ function readCorpora(list: string): TrainingGroup[] {
 
 function describeTraining(groups: TrainingGroup[]): string {
   const texts = groups.reduce((sum, group) => sum + group.examples.length, 0);
-  const how = groups.length < 2 ? '' : mixesGroups(groups) ? ', each text weighing the files closest to its language' : ', pooled';
+  const how = groups.length < 2 ? '' : mixesGroups(groups) ? ', parallel: each text weighs the files closest to its language' : ', pooled';
   return `training on ${texts} texts from ${groups.length} file(s)${how}…`;
 }
 
