@@ -105,6 +105,7 @@ interface GroupCounts {
   documentFrequency: Int32Array;
 }
 
+/** Always complement naive Bayes; of the options it uses `features`, `nbAlpha` and `balanceClasses`. */
 export function trainGroupedClassifier(groups: readonly TrainingGroup[], options: Partial<TrainOptions> = {}): GroupedClassifier {
   const settings: TrainOptions = { ...DEFAULT_TRAIN_OPTIONS, ...options };
   if (!mixesGroups(groups)) throw new Error('a grouped classifier needs two or more parallel corpora (the same label on every row)');
@@ -182,8 +183,7 @@ export function trainGroupedClassifier(groups: readonly TrainingGroup[], options
       .slice(0, GROUP_NEIGHBOURS);
     return [{ group: h, weight: 1 }, ...others];
   });
-  const model: GroupedClassifier = {
-    kind: 'grouped',
+  return groupedClassifier({
     labels,
     features: settings.features,
     nbAlpha: settings.nbAlpha,
@@ -194,8 +194,12 @@ export function trainGroupedClassifier(groups: readonly TrainingGroup[], options
     rowStart,
     entryGroup,
     entryCounts,
-    mixtures: [],
-  };
+  });
+}
+
+/** A grouped classifier from what training (or the model file) stores, with its mixtures prepared. */
+export function groupedClassifier(stored: Omit<GroupedClassifier, 'kind' | 'mixtures'>): GroupedClassifier {
+  const model: GroupedClassifier = { kind: 'grouped', ...stored, mixtures: [] };
   model.mixtures = prepareMixtures(model);
   return model;
 }

@@ -25,7 +25,7 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
 import type { LinearClassifier } from './classifier';
 import type { FeatureConfig } from './features';
-import { isGroupedClassifier, prepareMixtures, type GroupedClassifier, type TopicClassifier } from './grouped';
+import { groupedClassifier, isGroupedClassifier, type GroupedClassifier, type TopicClassifier } from './grouped';
 
 const MAGIC = 'PLTM';
 const GROUPED_MAGIC = 'PLTG';
@@ -215,8 +215,7 @@ function decodeGrouped(header: GroupedHeader, reader: Reader): GroupedClassifier
   if (reader.offset + entries * classes * 4 !== reader.buffer.length) throw new ModelFormatError('truncated or corrupt topic model');
   const entryCounts = new Float32Array(entries * classes);
   for (let i = 0; i < entryCounts.length; i++) entryCounts[i] = reader.buffer.readFloatLE(reader.offset + i * 4);
-  const model: GroupedClassifier = {
-    kind: 'grouped',
+  return groupedClassifier({
     labels,
     features,
     nbAlpha: header.nbAlpha,
@@ -227,10 +226,7 @@ function decodeGrouped(header: GroupedHeader, reader: Reader): GroupedClassifier
     rowStart,
     entryGroup,
     entryCounts,
-    mixtures: [],
-  };
-  model.mixtures = prepareMixtures(model);
-  return model;
+  });
 }
 
 /** Decodes either kind of model file (uncompressed bytes). */
