@@ -53,15 +53,11 @@ export function scoreTopicVector(model: TopicClassifier, vector: SparseVector): 
   return isGroupedClassifier(model) ? scoreGroupedVector(model, vector) : scoreVector(model, vector);
 }
 
-function knowsAnyFeature(model: TopicClassifier, vector: SparseVector): boolean {
-  return vector.indices.some((bucket) => model.rowOf[bucket]! >= 0);
-}
-
 export function classifyText(model: TopicClassifier, text: string, options: ClassifyOptions = {}): TextClassification {
   const identifier = options.languageIdentifier ?? scriptLanguageIdentifier;
   const language = identifier.identify(text).language;
   const vector = extractFeatures(text, model.features);
-  const known = knowsAnyFeature(model, vector);
+  const known = vector.indices.some((bucket) => model.rowOf[bucket]! >= 0);
   const topicLabels = model.labels.filter((label) => !isBrandSafetyId(label));
   const brandSafetyLabels = model.labels.filter((label) => isBrandSafetyId(label));
   if (!known) {
