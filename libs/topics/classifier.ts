@@ -340,12 +340,17 @@ export function scoreVector(model: LinearClassifier, vector: SparseVector): Floa
   return logits;
 }
 
+/** Index of the largest score (the first of equals). */
+export function argmax(scores: ArrayLike<number>): number {
+  let best = 0;
+  for (let c = 1; c < scores.length; c++) if (scores[c]! > scores[best]!) best = c;
+  return best;
+}
+
 export function predictVector(model: LinearClassifier, vector: SparseVector): Prediction {
   const probabilities = scoreVector(model, vector);
   softmaxInPlace(probabilities);
-  let best = 0;
-  for (let c = 1; c < probabilities.length; c++) if (probabilities[c]! > probabilities[best]!) best = c;
-  return { label: model.labels[best]!, probabilities };
+  return { label: model.labels[argmax(probabilities)]!, probabilities };
 }
 
 export function predict(model: LinearClassifier, text: string): Prediction {

@@ -8,7 +8,7 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { scoreVector, softmaxInPlace } from './classifier';
+import { argmax, scoreVector, softmaxInPlace } from './classifier';
 import { extractFeatures, type SparseVector } from './features';
 import { isGroupedClassifier, scoreGroupedVector, type TopicClassifier } from './grouped';
 import type { LanguageIdentifier } from './language';
@@ -93,10 +93,7 @@ export function classifyText(model: TopicClassifier, text: string, options: Clas
 
 /** The single best label (topic or brand-safety category), as used for accuracy. */
 export function predictLabel(model: TopicClassifier, text: string): string {
-  const logits = scoreTopicVector(model, extractFeatures(text, model.features));
-  let best = 0;
-  for (let c = 1; c < logits.length; c++) if (logits[c]! > logits[best]!) best = c;
-  return model.labels[best]!;
+  return model.labels[argmax(scoreTopicVector(model, extractFeatures(text, model.features)))]!;
 }
 
 function byScore<T extends { score: number }>(a: T, b: T): number {
