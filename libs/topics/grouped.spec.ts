@@ -108,6 +108,21 @@ describe('grouped classifier', () => {
     }
   });
 
+  it("identifies a short text's corpus by how often each corpus uses its words, not only whether it has them", () => {
+    const food = ['bake the bread for forty minutes', 'a recipe for tomato soup', 'fry the onions then add garlic', 'pasta with cheese and pepper'];
+    const rarely = corpus(['football is on tonight', 'the match ended two nil', 'the team won the cup', 'tennis player wins the open'], food);
+    const often = corpus(['football football match', 'a football cup final', 'the football team won', 'football player scores'], food);
+    // Both corpora have every feature of "football"; the second uses them four times as often. The
+    // first is listed first, so a tie would go to it.
+    const model = trainGroupedClassifier([
+      { name: 'rarely.tsv', examples: rarely },
+      { name: 'often.tsv', examples: often },
+    ]);
+    const closest = (text: string) => model.groups[closestGroup(model, extractFeatures(text, model.features))]!.name;
+    expect(closest('football')).toBe('often.tsv');
+    expect(closest('football tennis')).toBe('rarely.tsv');
+  });
+
   it('equals complement naive Bayes trained on the corpora it mixes', () => {
     const model = trainGroupedClassifier(groups);
     const texts = ['who won the football final?', 'soup with garlic', 'il tennista vince', 'обжарьте хлеб', 'pasta e pane'];
