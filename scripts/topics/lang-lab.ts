@@ -24,7 +24,8 @@
  * Outcome (mean of fold partitions 12345 / 777 / 2024, eng/rus/ita/spa/deu): pooled 72.3, own only 73.6,
  * own + hand-picked related 74.4, winner "grp cov→cov top4" 74.6 (all 23 languages as targets, seed
  * 12345: pooled 71.0, own 72.6, top4 73.5). The winner: language id of the text = the group whose
- * training vocabulary covers most of its feature mass; λ = 1 for that group ĥ, S[ĥ,g] for its 3 most
+ * training vocabulary covers most of its feature mass (the library has since moved to a naive Bayes
+ * language id, which ties less on short texts: BENCHMARKS.md, "Short texts"); λ = 1 for that group ĥ, S[ĥ,g] for its 3 most
  * similar other groups (S = mean coverage of ĥ's training texts by g's vocabulary, divided by the
  * leave-one-out self-coverage), 0 for the rest; α from n(λ). Soft weights on all groups (power,
  * softmax, floors) dilute like pooling does: the cut to a few groups is what matters.
