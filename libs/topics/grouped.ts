@@ -30,7 +30,7 @@
  * points in cross-validation (`scripts/topics/shipped-cv.ts`), because every language's posts add
  * evidence (brands, tickers, links, emoji) that the others use.
  */
-import { DEFAULT_TRAIN_OPTIONS, featurizeAll, labelSet, trainClassifier, type LabelledText, type LinearClassifier, type TrainOptions } from './classifier';
+import { DEFAULT_TRAIN_OPTIONS, argmax, featurizeAll, labelSet, trainClassifier, type LabelledText, type LinearClassifier, type TrainOptions } from './classifier';
 import type { FeatureConfig, SparseVector } from './features';
 
 export interface TrainingGroup {
@@ -219,12 +219,12 @@ export function groupedClassifier(stored: Omit<GroupedClassifier, 'kind' | 'mixt
     entryLanguageLift[entry] = Math.log1p(Math.max(0, count) / LANGUAGE_ID_SMOOTHING);
   }
   const vocabulary = stored.rowStart.length - 1;
-  const languageNormalisers = stored.groups.map((_, g) => {
+  const languageNormalisers = Float64Array.from(stored.groups, (_, g) => {
     let total = 0;
     for (let c = 0; c < classes; c++) total += stored.classTotals[g * classes + c]!;
     return Math.log(total + LANGUAGE_ID_SMOOTHING * vocabulary);
   });
-  const model: GroupedClassifier = { kind: 'grouped', ...stored, mixtures: [], entryLanguageLift, languageNormalisers: Float64Array.from(languageNormalisers) };
+  const model: GroupedClassifier = { kind: 'grouped', ...stored, mixtures: [], entryLanguageLift, languageNormalisers };
   model.mixtures = prepareMixtures(model);
   return model;
 }
@@ -328,16 +328,8 @@ export function closestGroup(model: GroupedClassifier, vector: SparseVector): nu
     for (let entry = model.rowStart[row]!; entry < model.rowStart[row + 1]!; entry++) score[model.entryGroup[entry]!]! += value * model.entryLanguageLift[entry]!;
   }
   if (known === 0) return -1;
-  let best = -1;
-  let bestScore = -Infinity;
-  for (let g = 0; g < groups; g++) {
-    const total = score[g]! - known * model.languageNormalisers[g]!;
-    if (total > bestScore) {
-      best = g;
-      bestScore = total;
-    }
-  }
-  return best;
+  for (let g = 0; g < groups; g++) score[g]! -= known * model.languageNormalisers[g]!;
+  return argmax(score);
 }
 
 /** Class scores (logits) of a vector: complement naive Bayes over the mixture of its closest group. */
