@@ -64,7 +64,7 @@
  * (NBSVM) and +0.06 (fastText), with per-seed Δ from −0.7 to +0.9 and as many sentences lost as won;
  * that is well inside the ±0.4 that re-partitioning the folds alone moves the mean.
  */
-import { DEFAULT_FEATURES, featurizeAll, trainClassifier } from '../../libs/topics/classifier';
+import { DEFAULT_FEATURES, argmax, featurizeAll, trainClassifier } from '../../libs/topics/classifier';
 import { predictLabel, scoreTopicVector } from '../../libs/topics/topic-model';
 import { createRandom, shuffleInPlace } from '../../libs/topics/random';
 import { C, FOCUS, LABELS, foldsBySentence, load, type Row } from './sib-folds';
@@ -112,7 +112,6 @@ function prepare(language: string): Lang {
 }
 
 type Scores = Float64Array[]; // per scored doc, C class scores
-const argmax = (s: ArrayLike<number>) => { let b = 0; for (let c = 1; c < s.length; c++) if (s[c]! > s[b]!) b = c; return b; };
 function standardise(s: Float64Array): Float64Array {
   let mean = 0; for (const v of s) mean += v; mean /= s.length;
   let sd = 0; for (const v of s) sd += (v - mean) ** 2; sd = Math.sqrt(sd / s.length) || 1;
