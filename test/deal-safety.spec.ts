@@ -30,8 +30,10 @@ describe('deal safety', () => {
   let creativeId: string;
 
   beforeAll(async () => {
-    // the sweep must come round well inside the 0.36 s top window for the lost-Redis case
-    stack = await startStack({ timeScale: 0.0001, env: { RATE_LIMIT_PER_MINUTE: '10000', SWEEP_INTERVAL_MS: '100' } });
+    // the sweep must come round well inside the 0.36 s top window for the lost-Redis case; four audit
+    // chats, because one (20 messages a minute) is spent by the checks of the tests before it, and the
+    // lost-Redis deal then waited out 429s for 25 s of its 40
+    stack = await startStack({ timeScale: 0.0001, auditChats: 4, env: { RATE_LIMIT_PER_MINUTE: '10000', SWEEP_INTERVAL_MS: '100' } });
     advertiser = await signUp(stack, 'advertiser');
     owner = await signUp(stack, 'owner');
     await topUp(stack, advertiser, 10_000_000);

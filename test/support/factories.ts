@@ -119,14 +119,20 @@ export async function placementOf(stack: Stack, advertiser: Party, placementId: 
 }
 
 export async function waitForStatus(stack: Stack, advertiser: Party, placementId: string, statuses: string[], timeoutMs = 30_000) {
-  return eventually(
-    async () => {
-      const placement = await placementOf(stack, advertiser, placementId);
-      return statuses.includes(placement.status) ? placement : undefined;
-    },
-    timeoutMs,
-    `placement ${placementId} to reach ${statuses.join(' or ')}`,
-  );
+  let seen = 'nothing yet';
+  try {
+    return await eventually(
+      async () => {
+        const placement = await placementOf(stack, advertiser, placementId);
+        seen = `${placement.status} with ${placement.delivery?.checks?.length ?? 0} check(s)`;
+        return statuses.includes(placement.status) ? placement : undefined;
+      },
+      timeoutMs,
+      `placement ${placementId} to reach ${statuses.join(' or ')}`,
+    );
+  } catch (error) {
+    throw new Error(`${(error as Error).message} (last seen: ${seen})`);
+  }
 }
 
 export async function balanceOf(stack: Stack, advertiser: Party, currency = 'USD') {

@@ -18,6 +18,11 @@ export interface StackOptions {
    * STRIPE_TEST_WEBHOOK_SECRET: payment events to the advertiser API, Connect and transfer events to the channel API
    */
   stripe?: boolean;
+  /**
+   * Audit channels for existence checks (TELEGRAM_AUDIT_CHAT_ID as a list); default 1. Each takes 20
+   * messages a minute, as on Telegram, so a spec running many checks inside a minute waits out 429s.
+   */
+  auditChats?: number;
 }
 
 export const STRIPE_TEST_SECRET_KEY = 'sk_test_placard_e2e_0123456789';
@@ -51,6 +56,12 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const { db, url: databaseUrl } = database;
 
   const sandbox = await startSandbox({ stripe: { webhookRetry: { baseDelayMs: 20, maxDelayMs: 200, maxAttempts: 5, timeoutMs: 2000 } } });
+  const auditChatIds = [sandbox.platform.auditChatId];
+  for (let extra = 1; extra < (options.auditChats ?? 1); extra++) {
+    const audit = sandbox.telegram.createChannel({ title: `Placard audit ${extra + 1} (private)` });
+    sandbox.telegram.setAdmin(audit.id, sandbox.platform.botId, { canPostMessages: true, canEditMessages: true, canDeleteMessages: true });
+    auditChatIds.push(String(audit.id));
+  }
   const env: Record<string, string> = {
     PLACARD_DEV: 'true',
     NODE_ENV: 'test',
@@ -60,7 +71,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     QUEUE_PREFIX: `placard-test-${id}`,
     TELEGRAM_API_ROOT: sandbox.url,
     TELEGRAM_BOT_TOKEN: sandbox.platform.botToken,
-    TELEGRAM_AUDIT_CHAT_ID: sandbox.platform.auditChatId,
+    TELEGRAM_AUDIT_CHAT_ID: auditChatIds.join(','),
     TELEGRAM_POLL_TIMEOUT_SECONDS: '1',
     PAYMENTS_PROVIDER: 'sandbox',
     TIME_SCALE: String(options.timeScale ?? 0.0002),
