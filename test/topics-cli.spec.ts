@@ -3,7 +3,7 @@
  * run as a real process on small corpora in two languages.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -70,10 +70,20 @@ describe('npm run topics', () => {
   it('eval trains on several parallel files, mixing them per text, and ends with the JSON line', async () => {
     const result = await topics('eval', '--train', `${file('en.tsv')},${file('ru.tsv')}`, '--test', file('test.tsv'));
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain('from 2 file(s), parallel: each text weighs the files closest to its language');
+    expect(result.stdout).toContain('from 2 file(s) in 2 language group(s), parallel: each text weighs the languages closest to its own');
     const scores = JSON.parse(lastLine(result.stdout)) as { accuracy: number; macroF1: number; n: number; msPerText: number };
     expect(scores).toEqual({ accuracy: 1, macroF1: 1, n: 4, msPerText: expect.any(Number) });
     expect(scores.msPerText).toBeGreaterThan(0);
+  });
+
+  it('eval splits one file that concatenates both languages into the same two groups', async () => {
+    const both = readFileSync(file('ru.tsv'), 'utf8') + readFileSync(file('en.tsv'), 'utf8');
+    writeFileSync(file('both.tsv'), both);
+    const result = await topics('eval', '--train', file('both.tsv'), '--test', file('test.tsv'));
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('from 1 file(s) in 2 language group(s); split by language: both.tsv');
+    expect(result.stdout).toContain('parallel');
+    expect(JSON.parse(lastLine(result.stdout))).toMatchObject({ accuracy: 1, n: 4 });
   });
 
   it('train writes a model that classify --model uses', async () => {

@@ -48,10 +48,10 @@ describe('trainClassifier', () => {
 
 describe('parseLabelledTsv and scorePredictions', () => {
   it('finds columns by header name and ignores extra ones', () => {
-    const rows = parseLabelledTsv('index_id\tcategory\ttext\n1\tsports\tgoal!\n\n2\tfood\tsoup\n');
+    const rows = parseLabelledTsv('index_id\tsource\tcategory\ttext\n1\tweb\tsports\tgoal!\n\n2\tweb\tfood\tsoup\n');
     expect(rows).toEqual([
-      { label: 'sports', text: 'goal!' },
-      { label: 'food', text: 'soup' },
+      { id: '1', label: 'sports', text: 'goal!' },
+      { id: '2', label: 'food', text: 'soup' },
     ]);
     expect(() => parseLabelledTsv('label\tbody\nx\ty')).toThrow(/category/);
   });

@@ -16,6 +16,8 @@ import { createRandom, shuffleInPlace } from './random';
 export interface LabelledText {
   label: string;
   text: string;
+  /** The example's id in its corpus (SIB-200's index_id): translations of one example share it. */
+  id?: string;
 }
 
 export interface TrainOptions {

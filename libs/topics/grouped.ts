@@ -22,9 +22,10 @@
  * BENCHMARKS.md): eng/rus/ita/spa/deu mean 74.6% against 72.3% pooled and 73.6% own language only.
  * Weights on every group, however shaped, dilute like pooling: the cut to a few groups is what helps.
  *
- * Used when training on two or more PARALLEL corpora: translations of one another, recognised by the
- * same number of rows with the same label on every row (SIB-200's train files, a translated training
- * set). Translations add vocabulary, not content, so a text loses nothing by being classified with its
+ * Used when training on two or more PARALLEL corpora: translations of one another, recognised by ids
+ * that the corpora share with the same label (SIB-200's index_id), or without ids by the same number of
+ * rows with the same label on every row (a translated training set). corpora.ts makes the groups, one
+ * per language, from whatever files hold the corpora. Translations add vocabulary, not content, so a text loses nothing by being classified with its
  * own language and its closest relatives only. Corpora with different content in each file are pooled:
  * on the shipped corpus (different posts in each of 11 languages) grouping by language loses 3.3
  * points in cross-validation (`scripts/topics/shipped-cv.ts`), because every language's posts add
@@ -41,6 +42,8 @@ export interface TrainingGroup {
 
 /** Neighbouring groups mixed in besides the text's own. Cross-validated: 3 / 4 / 5 / 6 groups in all gave 75.0 / 75.1 / 74.7 / 74.4. */
 export const GROUP_NEIGHBOURS = 3;
+/** Share of a corpus's examples that other corpora must translate for the corpora to count as parallel. */
+const PARALLEL_SHARE = 0.5;
 /** Training texts per group used to measure group similarity (a sample is plenty). */
 const SIMILARITY_SAMPLE = 150;
 /**
@@ -49,7 +52,7 @@ const SIMILARITY_SAMPLE = 150;
  * `scripts/topics/short-text-lab.ts`): 0.001 / 0.01 / 0.1 / 1 identify 83.0 / 82.9 / 82.0 / 79.1% of
  * one-word texts and 94.7 / 94.6 / 93.8 / 91.9% of two-word ones; vocabulary coverage alone, 73.5 / 89.8%.
  */
-const LANGUAGE_ID_SMOOTHING = 0.01;
+export const LANGUAGE_ID_SMOOTHING = 0.01;
 
 export interface GroupMixture {
   /** Weight of every group in the mixture (0 for groups left out). */
@@ -91,12 +94,35 @@ export function isGroupedClassifier(model: TopicClassifier): model is GroupedCla
   return (model as GroupedClassifier).kind === 'grouped';
 }
 
-/** Whether `trainTopicClassifier` would mix these corpora per text: two or more, parallel (row i has one label in all). */
+/**
+ * Whether `trainTopicClassifier` would mix these corpora per text: two or more, parallel (they share
+ * their ids with one label, or without ids row i has one label in all).
+ */
 export function mixesGroups(groups: readonly TrainingGroup[]): boolean {
-  if (groups.length < 2) return false;
+  if (groups.length < 2 || groups.some((group) => group.examples.length === 0)) return false;
+  if (groups.every((group) => group.examples.every((example) => example.id !== undefined))) return sharesIds(groups);
   const [first, ...others] = groups.map((group) => group.examples);
-  if (first!.length === 0) return false;
   return others.every((examples) => examples.length === first!.length && examples.every((example, row) => example.label === first![row]!.label));
+}
+
+/**
+ * Corpora with ids are parallel when, in every one, at least PARALLEL_SHARE of the examples have an
+ * id that another corpus gives the same label (a translation of that example).
+ */
+function sharesIds(groups: readonly TrainingGroup[]): boolean {
+  const groupsOf = new Map<string, Set<number>>();
+  groups.forEach((group, g) => {
+    for (const example of group.examples) {
+      const key = `${example.id}\t${example.label}`;
+      let holders = groupsOf.get(key);
+      if (!holders) groupsOf.set(key, (holders = new Set()));
+      holders.add(g);
+    }
+  });
+  return groups.every((group) => {
+    const shared = group.examples.filter((example) => groupsOf.get(`${example.id}\t${example.label}`)!.size > 1).length;
+    return shared >= PARALLEL_SHARE * group.examples.length;
+  });
 }
 
 /**

@@ -52,6 +52,7 @@ export {
   type GroupedClassifier,
   type TrainingGroup,
 } from './grouped';
+export { groupByLanguage, type LanguageGrouping } from './corpora';
 export { parseLabelledTsv, CorpusFormatError } from './tsv';
 export { scorePredictions, type EvaluationScores } from './metrics';
 export {

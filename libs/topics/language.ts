@@ -13,6 +13,11 @@ export interface LanguageGuess {
   /** ISO 639-1 code where one exists (fastText's labels), or null when the text has no language. */
   language: string | null;
   confidence: number;
+  /**
+   * The identifier's likeliest language even where it is too unsure to name one (`language` null),
+   * for grouping many texts, where a wrong guess costs little; absent where it has no guess at all.
+   */
+  likeliest?: string;
 }
 
 export interface LanguageIdentifier {
@@ -83,11 +88,12 @@ export async function loadLanguageIdentifier(): Promise<LanguageIdentifier> {
       const [best] = [...fastText.predict(text, 1, 0)];
       if (!best) return scriptLanguageIdentifier.identify(raw);
       const [label, confidence] = best;
+      const likeliest = label.replace('__label__', '');
       if (confidence < MIN_CONFIDENCE) {
         const byScript = scriptLanguageIdentifier.identify(raw);
-        return byScript.language ? byScript : { language: null, confidence };
+        return byScript.language ? byScript : { language: null, confidence, likeliest };
       }
-      return { language: label.replace('__label__', ''), confidence };
+      return { language: likeliest, confidence, likeliest };
     },
   };
 }

@@ -11,6 +11,7 @@ import { basename, dirname, join } from 'node:path';
 import {
   classifyText,
   extractFeatures,
+  groupByLanguage,
   loadLanguageIdentifier,
   loadTopicModel,
   MODEL_FILE_NAME,
@@ -62,18 +63,25 @@ function requireFlag(args: ParsedArgs, name: string): string {
   return value;
 }
 
-/** One training group per file: parallel files (translations of one another) are mixed per text (grouped.ts). */
-function readCorpora(list: string): TrainingGroup[] {
+function readFiles(list: string): TrainingGroup[] {
   return list
     .split(',')
     .filter(Boolean)
     .map((file) => ({ name: basename(file), examples: parseLabelledTsv(readFileSync(file, 'utf8'), file) }));
 }
 
-function describeTraining(groups: TrainingGroup[]): string {
-  const texts = groups.reduce((sum, group) => sum + group.examples.length, 0);
-  const how = groups.length < 2 ? '' : mixesGroups(groups) ? ', parallel: each text weighs the files closest to its language' : ', pooled';
-  return `training on ${texts} texts from ${groups.length} file(s)${how}…`;
+/**
+ * The training groups: one per language, whatever files hold them (corpora.ts). Parallel groups are
+ * mixed per text (grouped.ts), others pooled.
+ */
+async function readTrainingGroups(list: string): Promise<TrainingGroup[]> {
+  const files = readFiles(list);
+  const texts = files.reduce((sum, file) => sum + file.examples.length, 0);
+  const { groups, splitFiles, moved } = groupByLanguage(files, await loadLanguageIdentifier());
+  const split = splitFiles.length ? `; split by language: ${splitFiles.join(', ')} (${moved} texts placed by their words, not their first language guess)` : '';
+  const how = mixesGroups(groups) ? ', parallel: each text weighs the languages closest to its own' : groups.length > 1 ? ', pooled' : '';
+  console.log(`training on ${texts} texts from ${files.length} file(s) in ${groups.length} language group(s)${split}${how}…`);
+  return groups;
 }
 
 function median(values: number[]): number {
@@ -82,12 +90,11 @@ function median(values: number[]): number {
   return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
-function train(args: ParsedArgs): void {
-  const groups = readCorpora(requireFlag(args, 'data'));
+async function train(args: ParsedArgs): Promise<void> {
   const out = requireFlag(args, 'out');
   const file = out.endsWith('.gz') ? out : join(out, MODEL_FILE_NAME);
   const started = Date.now();
-  console.log(describeTraining(groups));
+  const groups = await readTrainingGroups(requireFlag(args, 'data'));
   const model = trainTopicClassifier(groups);
   const bytes = serializeTopicModel(model, { examples: groups.reduce((sum, group) => sum + group.examples.length, 0) });
   mkdirSync(dirname(file), { recursive: true });
@@ -95,12 +102,11 @@ function train(args: ParsedArgs): void {
   console.log(`wrote ${file} (${(bytes.length / 1024).toFixed(0)} KiB, ${model.labels.length} labels) in ${Date.now() - started} ms`);
 }
 
-function evaluate(args: ParsedArgs): void {
+async function evaluate(args: ParsedArgs): Promise<void> {
   const trainFiles = requireFlag(args, 'train');
   const testFile = requireFlag(args, 'test');
-  const groups = readCorpora(trainFiles);
-  const tests = readCorpora(testFile).flatMap((group) => group.examples);
-  console.log(describeTraining(groups));
+  const tests = readFiles(testFile).flatMap((group) => group.examples);
+  const groups = await readTrainingGroups(trainFiles);
   const started = Date.now();
   const model = trainTopicClassifier(groups);
   console.log(`trained in ${Date.now() - started} ms; classifying ${tests.length} texts…`);
