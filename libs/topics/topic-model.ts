@@ -9,7 +9,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { argmax, scoreVector, softmaxInPlace } from './classifier';
-import { extractFeatures, type SparseVector } from './features';
+import { extractFeatures, featuresOfTokens, type SparseVector } from './features';
 import { isGroupedClassifier, scoreGroupedVector, type TopicClassifier } from './grouped';
 import type { LanguageIdentifier } from './language';
 import { scriptLanguageIdentifier } from './language';
@@ -56,7 +56,8 @@ export function scoreTopicVector(model: TopicClassifier, vector: SparseVector): 
 export function classifyText(model: TopicClassifier, text: string, options: ClassifyOptions = {}): TextClassification {
   const identifier = options.languageIdentifier ?? scriptLanguageIdentifier;
   const language = identifier.identify(text).language;
-  const vector = extractFeatures(text, model.features);
+  const tokens = tokenize(text);
+  const vector = featuresOfTokens(tokens, model.features);
   const known = vector.indices.some((bucket) => model.rowOf[bucket]! >= 0);
   const topicLabels = model.labels.filter((label) => !isBrandSafetyId(label));
   const brandSafetyLabels = model.labels.filter((label) => isBrandSafetyId(label));
@@ -73,7 +74,7 @@ export function classifyText(model: TopicClassifier, text: string, options: Clas
   }
   const probabilities = scoreTopicVector(model, vector);
   // A post of only emoji, numbers or symbols is weak evidence: soften it rather than trust it.
-  if (!tokenize(text).some((token) => token.kind === 'word' || token.kind === 'domain')) {
+  if (!tokens.some((token) => token.kind === 'word' || token.kind === 'domain')) {
     for (let c = 0; c < probabilities.length; c++) probabilities[c]! *= WEAK_EVIDENCE_SCALE;
   }
   softmaxInPlace(probabilities);
