@@ -77,7 +77,14 @@ function readFiles(list: string): TrainingGroup[] {
 async function readTrainingGroups(list: string): Promise<TrainingGroup[]> {
   const files = readFiles(list);
   const texts = files.reduce((sum, file) => sum + file.examples.length, 0);
-  const { groups, splitFiles, moved } = groupByLanguage(files, await loadLanguageIdentifier());
+  let identifier: LanguageIdentifier;
+  try {
+    identifier = await loadLanguageIdentifier();
+  } catch (error) {
+    console.log(`language identifier unavailable (${error instanceof Error ? error.message : String(error)}): one group per file`);
+    return files;
+  }
+  const { groups, splitFiles, moved } = groupByLanguage(files, identifier);
   const split = splitFiles.length ? `; split by language: ${splitFiles.join(', ')} (${moved} texts placed by their words, not their first language guess)` : '';
   const how = mixesGroups(groups) ? ', parallel: each text weighs the languages closest to its own' : groups.length > 1 ? ', pooled' : '';
   console.log(`training on ${texts} texts from ${files.length} file(s) in ${groups.length} language group(s)${split}${how}…`);
