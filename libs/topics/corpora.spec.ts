@@ -89,6 +89,37 @@ describe('groupByLanguage', () => {
     expect(groups.map(languagesIn).sort()).toEqual([['en'], ['es'], ['it']]);
   });
 
+  it('finds a group for every text, even when many texts of dissolved languages share one id', () => {
+    // Seven more translations of sentence 0, each in a language the identifier names only once:
+    // every kept group already holds id 0, so none of them has a free group to go to.
+    const extra = ['la partida acabó', 'o jogo terminou', 'het duel eindigde', 'le match a fini', 'das Spiel endete', 'mecz się skończył', 'maç bitti'];
+    const rare = extra.map((text, index) => ({ id: '0', label: 'sports', text, language: `r${index}` }) as LabelledText);
+    const identifier: LanguageIdentifier = {
+      identify: (text) => {
+        const language = languageOf([...english, ...italian, ...spanish, ...rare].find((example) => example.text === text)!);
+        return { language, confidence: 0.9, likeliest: language };
+      },
+    };
+    const { groups, splitFiles } = groupByLanguage([{ name: 'all.tsv', examples: [...english, ...italian, ...spanish, ...rare] }, { name: 'empty.tsv', examples: [] }], identifier);
+    expect(splitFiles).toEqual(['all.tsv']);
+    expect(groups.map((group) => group.name)).toEqual(['en (all.tsv)', 'it (all.tsv)', 'es (all.tsv)']);
+    expect(groups.reduce((sum, group) => sum + group.examples.length, 0)).toBe(24 + rare.length);
+  });
+
+  it('keeps a one-language file whole when its ids repeat within that language (thread ids, say)', () => {
+    const threads = english.map((example, index) => ({ ...example, id: `thread-${index % 2}` }));
+    const { groups, splitFiles, moved } = groupByLanguage([{ name: 'en.tsv', examples: threads }, { name: 'it.tsv', examples: italian }], identifierWith());
+    expect(splitFiles).toEqual([]);
+    expect(moved).toBe(0);
+    expect(groups.map((group) => [group.name, group.examples.length])).toEqual([['en (en.tsv)', 8], ['it (it.tsv)', 8]]);
+  });
+
+  it('keeps files the identifier cannot name apart from one another', () => {
+    const unnamed: LanguageIdentifier = { identify: () => ({ language: null, confidence: 0 }) };
+    const { groups } = groupByLanguage([{ name: 'a.tsv', examples: english }, { name: 'b.tsv', examples: italian }], unnamed);
+    expect(groups.map((group) => group.name)).toEqual(['und (a.tsv)', 'und (b.tsv)']);
+  });
+
   it("merges one language's files (train and dev) into one group, parallel to the other languages", () => {
     const split = (examples: LabelledText[]) => [examples.slice(0, 6), examples.slice(6)];
     const [englishTrain, englishDev] = split(english);
@@ -115,6 +146,13 @@ describe('parallel corpora', () => {
     const otherLabels = italian.map((example) => ({ ...example, label: example.label === 'food' ? 'sports' : 'food' }));
     expect(mixesGroups([{ name: 'en', examples: english }, { name: 'it', examples: otherLabels }])).toBe(false);
   });
+
+  it('with ids: corpora numbered 1…n with one common label are not parallel by chance', () => {
+    // Both mostly "other": 60% of the ids carry the same label in both, by chance.
+    const numbered = (rareAt: number) => Array.from({ length: 100 }, (_, index) => ({ id: String(index), label: index % 5 === rareAt ? 'rare' : 'other', text: `post ${index}` }));
+    expect(mixesGroups([{ name: 'a', examples: numbered(0) }, { name: 'b', examples: numbered(1) }])).toBe(false);
+    expect(mixesGroups([{ name: 'a', examples: numbered(0) }, { name: 'b', examples: numbered(0) }])).toBe(true);
+  });
 });
 
 describe('parseLabelledTsv', () => {
@@ -126,5 +164,10 @@ describe('parseLabelledTsv', () => {
       { id: '7', label: 'sports', text: 'goal!' },
     ]);
     expect(parseLabelledTsv('category\ttext\nfood\tsoup\n')).toEqual([{ label: 'food', text: 'soup' }]);
+    // The repeated header written with other case or spacing is still a header.
+    expect(parseLabelledTsv('category\ttext\nfood\tsoup\nCategory \tText\r\nsports\tgoal\n')).toEqual([
+      { label: 'food', text: 'soup' },
+      { label: 'sports', text: 'goal' },
+    ]);
   });
 });

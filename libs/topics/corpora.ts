@@ -8,21 +8,28 @@
  * first (SIB-200 dev, eng/rus/ita/spa/deu: 73.3% against 76.4% grouped) and split the second into
  * groups that are not parallel to one another. So:
  *
- * 1. every text gets its likeliest language from the language identifier;
- * 2. a file is kept whole, as one unit of its majority language, unless it repeats an example id
- *    (several translations of one corpus concatenated) or no language holds half its texts;
+ * 1. every text gets its likeliest language from the language identifier (one that names Latin-script
+ *    languages: fastText's lid.176 in the CLI, not the script-based fallback);
+ * 2. a file is kept whole, as one unit of its commonest language, unless no language holds half its
+ *    texts, or the ids that repeat in it mostly repeat across languages (translations of one corpus
+ *    concatenated; an id repeated within one language, a thread or source id, does not count);
  *    otherwise its texts are split into units by language;
- * 3. units of one language, from any file, become one group, in order of first appearance;
- * 4. a group made only of split texts and smaller than a quarter of the median group is dissolved
- *    (a language the identifier guessed for a few texts: Malay for Indonesian, say);
- * 5. split texts are then reassigned, leave-one-out, to the group most likely to have produced them
- *    under a multinomial naive Bayes over the groups' feature frequencies (the grouped model's own
- *    language identifier), until nothing moves (at most REASSIGN_PASSES times). fastText names
- *    Uzbek sentences Uzbek, Turkish or English (434 / 151 / 84 of SIB-200's 701); its Uzbek share
- *    is enough for the feature frequencies to take the rest back.
+ * 3. units of one language, from any file, become one group, in order of first appearance (files
+ *    whose commonest guess is "no language" stay groups of their own);
+ * 4. a group made only of split texts and smaller than a quarter of a full group is dissolved (a
+ *    language the identifier guessed for a few texts: Malay for Indonesian, say); with ids a full
+ *    group holds every id of the split texts once, without ids it is the median group;
+ * 5. split texts are placed again, leave-one-out, by a multinomial naive Bayes over the groups'
+ *    feature frequencies (the grouped model's own language identifier), at most REASSIGN_PASSES
+ *    times. With ids, a group may hold each id once, since translations share it: of the texts that
+ *    clash on an id, the one with the widest margin over its next group stays, and the others move to
+ *    their likeliest group free of that id. fastText names Uzbek sentences Uzbek, Turkish or English
+ *    (434 / 151 / 84 of SIB-200's 701): every one of them clashes with the Turkish or English
+ *    translation of itself, and goes back to Uzbek. Without ids, every split text goes to its
+ *    likeliest group on every pass.
  *
- * Texts of files kept whole never move, so a list of one-language files gives exactly the groups it
- * gave before.
+ * Texts of files kept whole never move. A list of one-language files therefore gives the groups it
+ * gave before (named by language now), unless the identifier names two files' languages the same.
  */
 import type { LabelledText } from './classifier';
 import { extractFeatures, type FeatureConfig, type SparseVector } from './features';
@@ -31,8 +38,8 @@ import type { LanguageIdentifier } from './language';
 
 /** A file is split when its commonest language holds less than this share of its texts. */
 export const SPLIT_BELOW_SHARE = 0.5;
-/** A group of split texts only is dissolved when smaller than this share of the median group. */
-const MIN_GROUP_OF_MEDIAN = 0.25;
+/** A group of split texts only is dissolved when smaller than this share of a full group. */
+const MIN_GROUP_SHARE = 0.25;
 const REASSIGN_PASSES = 5;
 const UNKNOWN_LANGUAGE = 'und';
 /** Features for telling languages apart: characters and their pairs and triples, and words. */
@@ -56,28 +63,30 @@ export interface LanguageGrouping {
 
 export function groupByLanguage(files: readonly TrainingGroup[], identifier: LanguageIdentifier): LanguageGrouping {
   const units = new Map<string, Unit>();
-  const unitOf = (language: string): Unit => {
-    let unit = units.get(language);
-    if (!unit) units.set(language, (unit = { language, sources: [], examples: [], split: false }));
+  const unitOf = (key: string, language: string): Unit => {
+    let unit = units.get(key);
+    if (!unit) units.set(key, (unit = { language, sources: [], examples: [], split: false }));
     return unit;
   };
   const splitTexts: { example: LabelledText; language: string }[] = [];
   const splitFiles: string[] = [];
   for (const file of files) {
+    if (file.examples.length === 0) continue;
     const languages = file.examples.map((example) => {
       const guess = identifier.identify(example.text);
       return guess.likeliest ?? guess.language ?? UNKNOWN_LANGUAGE;
     });
     const [majority, count] = commonest(languages);
-    if (majority !== undefined && !repeatsIds(file.examples) && count >= SPLIT_BELOW_SHARE * languages.length) {
-      const unit = unitOf(majority);
+    if (!idsCrossLanguages(file.examples, languages) && count >= SPLIT_BELOW_SHARE * languages.length) {
+      // Files the identifier cannot name are not merged with one another.
+      const unit = majority === UNKNOWN_LANGUAGE ? unitOf(`${UNKNOWN_LANGUAGE}\t${file.name}`, majority) : unitOf(majority!, majority!);
       unit.sources.push(file.name);
       unit.examples.push(...file.examples);
       continue;
     }
     splitFiles.push(file.name);
     file.examples.forEach((example, index) => {
-      const unit = unitOf(languages[index]!);
+      const unit = unitOf(languages[index]!, languages[index]!);
       if (!unit.sources.includes(file.name)) unit.sources.push(file.name);
       unit.split = true;
       splitTexts.push({ example, language: languages[index]! });
@@ -87,9 +96,11 @@ export function groupByLanguage(files: readonly TrainingGroup[], identifier: Lan
 
   // Units of whole files keep their texts; split texts are placed below.
   const sizes = [...units.values()].map((unit) => unit.examples.length + splitTexts.filter((text) => text.language === unit.language).length);
-  const median = [...sizes].sort((a, b) => a - b)[Math.floor(sizes.length / 2)]!;
-  const kept = [...units.values()].filter((unit, index) => !(unit.split && unit.examples.length === 0 && sizes[index]! < MIN_GROUP_OF_MEDIAN * median));
-  const indexOf = new Map(kept.map((unit, index) => [unit.language, index]));
+  // A full group: with ids, one translation of every id among the split texts; without, the median unit.
+  const withIds = splitTexts.every((text) => text.example.id !== undefined);
+  const full = withIds ? new Set(splitTexts.map((text) => text.example.id)).size : [...sizes].sort((a, b) => a - b)[Math.floor(sizes.length / 2)]!;
+  const kept = [...units.values()].filter((unit, index) => !(unit.split && unit.examples.length === 0 && sizes[index]! < MIN_GROUP_SHARE * full));
+  const indexOf = new Map(kept.filter((unit) => unit.split).map((unit) => [unit.language, kept.indexOf(unit)]));
 
   // Feature mass per bucket and group: whole files' texts stay put, split texts move between passes.
   const frequencies = new GroupFrequencies(kept.length);
@@ -101,17 +112,16 @@ export function groupByLanguage(files: readonly TrainingGroup[], identifier: Lan
   assignment.forEach((group, index) => {
     if (group >= 0) frequencies.add(vectors[index]!, group, 1);
   });
-  // Texts are placed again, leave-one-out, until nothing moves. With ids (translations share them), a
-  // group may hold each id once: where it holds one twice, the text it fits best by the margin over
-  // its next group stays and the others move to their likeliest group without that id; texts not in
-  // such a clash stay. Without ids, every split text goes to its likeliest group on every pass.
-  const withIds = splitTexts.every((text) => text.example.id !== undefined);
+  // Step 5 of the header.
   for (let pass = 0; pass < REASSIGN_PASSES; pass++) {
     frequencies.prepare();
     const holders = new Map<string, number[]>(); // "group\tid" → split texts holding it (-1: a whole file's text)
     const hold = (group: number, id: string | undefined, index: number) => {
+      if (group < 0 || id === undefined) return;
       const key = `${group}\t${id}`;
-      holders.set(key, [...(holders.get(key) ?? []), index]);
+      const list = holders.get(key);
+      if (list) list.push(index);
+      else holders.set(key, [index]);
     };
     if (withIds) {
       kept.forEach((unit, group) => unit.examples.forEach((example) => hold(group, example.id, -1)));
@@ -136,7 +146,10 @@ export function groupByLanguage(files: readonly TrainingGroup[], identifier: Lan
           return elsewhere < 0 ? Infinity : scoreOf(index)[assignment[index]!]! - scoreOf(index)[elsewhere]!;
         };
         const stays = clash.includes(-1) ? -1 : movable.reduce((best, index) => (margin(index) > margin(best) ? index : best));
-        for (const index of movable) if (index !== stays) next[index] = bestFree(index, assignment[index]!);
+        for (const index of movable) {
+          const elsewhere = index === stays ? -1 : bestFree(index, assignment[index]!);
+          if (elsewhere >= 0) next[index] = elsewhere;
+        }
       }
     }
     let changed = false;
@@ -149,6 +162,12 @@ export function groupByLanguage(files: readonly TrainingGroup[], identifier: Lan
     });
     if (!changed) break;
   }
+
+  // A text that found no group without a clash (the passes ran out) goes to its likeliest one.
+  frequencies.prepare();
+  assignment.forEach((group, index) => {
+    if (group < 0) assignment[index] = argmaxWhere(frequencies.scores(vectors[index]!, -1), () => true);
+  });
 
   const groups = kept.map((unit) => ({ ...unit, examples: [...unit.examples] }));
   let moved = 0;
@@ -185,14 +204,28 @@ function commonest(values: readonly string[]): [string | undefined, number] {
   return [best, bestCount];
 }
 
-function repeatsIds(examples: readonly LabelledText[]): boolean {
-  const seen = new Set<string>();
-  for (const { id } of examples) {
-    if (id === undefined) continue;
-    if (seen.has(id)) return true;
-    seen.add(id);
+/**
+ * Whether the file is translations concatenated: ids that repeat in it mostly repeat across
+ * languages. Ids repeated within one language (a thread or source id) do not count.
+ */
+function idsCrossLanguages(examples: readonly LabelledText[], languages: readonly string[]): boolean {
+  const byId = new Map<string, { rows: number; languages: Set<string> }>();
+  examples.forEach((example, index) => {
+    if (example.id === undefined) return;
+    const entry = byId.get(example.id);
+    if (entry) {
+      entry.rows++;
+      entry.languages.add(languages[index]!);
+    } else byId.set(example.id, { rows: 1, languages: new Set([languages[index]!]) });
+  });
+  let repeated = 0;
+  let across = 0;
+  for (const { rows, languages: seen } of byId.values()) {
+    if (rows < 2) continue;
+    repeated++;
+    if (seen.size > 1) across++;
   }
-  return false;
+  return across * 2 > repeated && repeated > 0;
 }
 
 /**

@@ -184,24 +184,28 @@ export function featuresOfTokens(tokens: readonly Token[], config: FeatureConfig
   }
 }
 
+/** FNV-1a states of the n-grams being extended, one per start position (reused, grown as needed). */
+let gramStates = new Uint32Array(64);
+
 /**
  * The character n-grams of \u0002word\u0003 with lengths minLength…maxLength (single boundary marks
  * left out), hashed as `hashString(gram, SEED_CHAR)` would hash each substring, but incrementally:
- * FNV-1a reads one code unit at a time, so the state after a gram is the start of the next longer one.
+ * FNV-1a reads one code unit at a time, so each start position keeps its state and every pass over
+ * the word extends all of them by one character. Shortest grams first, left to right within a length:
+ * the order the n-grams were always counted in, which fixes the order of the sums in `addNormalised`
+ * and so the features' last bits.
  */
 function addCharGrams(counts: BucketCounts, word: string, minLength: number, maxLength: number, mask: number): void {
   const length = word.length + 2;
-  const seeded = (FNV_OFFSET ^ SEED_CHAR) >>> 0;
-  for (let start = 0; start < length; start++) {
-    let state = seeded;
-    const end = Math.min(length, start + maxLength);
-    for (let index = start; index < end; index++) {
+  if (gramStates.length < length) gramStates = new Uint32Array(2 * length);
+  gramStates.fill((FNV_OFFSET ^ SEED_CHAR) >>> 0, 0, length);
+  for (let gramLength = 1; gramLength <= maxLength; gramLength++) {
+    for (let start = 0; start + gramLength <= length; start++) {
+      const index = start + gramLength - 1;
       const unit = index === 0 ? 0x02 : index === length - 1 ? 0x03 : word.charCodeAt(index - 1);
-      state = Math.imul(state ^ unit, FNV_PRIME);
-      const gramLength = index - start + 1;
-      if (gramLength < minLength) continue;
-      if (gramLength === 1 && (index === 0 || index === length - 1)) continue;
-      counts.add(finalise(state) & mask, 1);
+      gramStates[start] = Math.imul(gramStates[start]! ^ unit, FNV_PRIME);
+      if (gramLength < minLength || (gramLength === 1 && (index === 0 || index === length - 1))) continue;
+      counts.add(finalise(gramStates[start]!) & mask, 1);
     }
   }
 }

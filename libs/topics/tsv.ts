@@ -8,7 +8,9 @@ export class CorpusFormatError extends Error {}
 
 export function parseLabelledTsv(content: string, source = 'input'): LabelledText[] {
   const lines = content.split(/\r?\n/);
-  const header = (lines[0] ?? '').split('\t').map((name) => name.trim().toLowerCase());
+  const cellsOf = (line: string) => line.split('\t').map((name) => name.trim().toLowerCase());
+  const header = cellsOf(lines[0] ?? '');
+  const headerLine = header.join('\t');
   const categoryColumn = header.indexOf('category');
   const textColumn = header.indexOf('text');
   const idColumn = ['index_id', 'id'].map((name) => header.indexOf(name)).find((column) => column >= 0) ?? -1;
@@ -19,7 +21,7 @@ export function parseLabelledTsv(content: string, source = 'input'): LabelledTex
   for (let lineNumber = 1; lineNumber < lines.length; lineNumber++) {
     const line = lines[lineNumber]!;
     // A blank line, or the header again where several corpora were concatenated into one file.
-    if (line.trim() === '' || line === lines[0]) continue;
+    if (line.trim() === '' || cellsOf(line).join('\t') === headerLine) continue;
     const cells = line.split('\t');
     const label = cells[categoryColumn]?.trim();
     const text = cells[textColumn];
