@@ -95,7 +95,9 @@ export function groupByLanguage(files: readonly TrainingGroup[], identifier: Lan
   if (splitTexts.length === 0) return { groups: [...units.values()].map(toGroup), splitFiles, moved: 0 };
 
   // Units of whole files keep their texts; split texts are placed below.
-  const sizes = [...units.values()].map((unit) => unit.examples.length + splitTexts.filter((text) => text.language === unit.language).length);
+  const splitByLanguage = new Map<string, number>();
+  for (const text of splitTexts) splitByLanguage.set(text.language, (splitByLanguage.get(text.language) ?? 0) + 1);
+  const sizes = [...units.values()].map((unit) => unit.examples.length + (unit.split ? splitByLanguage.get(unit.language)! : 0));
   // A full group: with ids, one translation of every id among the split texts; without, the median unit.
   const withIds = splitTexts.every((text) => text.example.id !== undefined);
   const full = withIds ? new Set(splitTexts.map((text) => text.example.id)).size : [...sizes].sort((a, b) => a - b)[Math.floor(sizes.length / 2)]!;
@@ -133,9 +135,11 @@ export function groupByLanguage(files: readonly TrainingGroup[], identifier: Lan
     const bestFree = (index: number, except = -1) => argmaxWhere(scoreOf(index), (group) => group !== except && (!withIds || !held(group, index)));
     const next = [...assignment];
     splitTexts.forEach((_, index) => {
-      const current = assignment[index]!;
       if (!withIds) next[index] = argmaxWhere(scoreOf(index), () => true);
-      else if (current < 0) next[index] = bestFree(index) >= 0 ? bestFree(index) : argmaxWhere(scoreOf(index), () => true);
+      else if (assignment[index]! < 0) {
+        const free = bestFree(index);
+        next[index] = free >= 0 ? free : argmaxWhere(scoreOf(index), () => true);
+      }
     });
     if (withIds) {
       for (const clash of holders.values()) {
