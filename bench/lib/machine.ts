@@ -1,5 +1,6 @@
 import { createServer, connect, type AddressInfo } from 'node:net';
 import { BASE_DB, pgClient } from './common';
+import { percentile } from './load';
 
 /**
  * How fast this machine is at what the benchmarks are made of, measured at the start of the run, so
@@ -19,10 +20,7 @@ export async function measureMachine(): Promise<MachineFigures> {
   return { loopNs: loopNs(), loopbackRttUs: await loopbackRttUs(), postgresRoundTripUs: await postgresRoundTripUs() };
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[sorted.length >> 1]!;
-}
+const median = (values: number[]): number => percentile([...values].sort((a, b) => a - b), 50);
 
 function loopNs(): number {
   const rounds: number[] = [];

@@ -168,10 +168,12 @@ export function groupByLanguage(files: readonly TrainingGroup[], identifier: Lan
   }
 
   // A text that found no group without a clash (the passes ran out) goes to its likeliest one.
-  frequencies.prepare();
-  assignment.forEach((group, index) => {
-    if (group < 0) assignment[index] = argmaxWhere(frequencies.scores(vectors[index]!, -1), () => true);
-  });
+  if (assignment.includes(-1)) {
+    frequencies.prepare();
+    assignment.forEach((group, index) => {
+      if (group < 0) assignment[index] = argmaxWhere(frequencies.scores(vectors[index]!, -1), () => true);
+    });
+  }
 
   const groups = kept.map((unit) => ({ ...unit, examples: [...unit.examples] }));
   let moved = 0;

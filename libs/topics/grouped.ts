@@ -25,11 +25,12 @@
  * Used when training on two or more PARALLEL corpora: translations of one another, recognised by ids
  * that the corpora share with the same label (SIB-200's index_id), or without ids by the same number of
  * rows with the same label on every row (a translated training set). corpora.ts makes the groups, one
- * per language, from whatever files hold the corpora. Translations add vocabulary, not content, so a text loses nothing by being classified with its
- * own language and its closest relatives only. Corpora with different content in each file are pooled:
- * on the shipped corpus (different posts in each of 11 languages) grouping by language loses 3.3
- * points in cross-validation (`scripts/topics/shipped-cv.ts`), because every language's posts add
- * evidence (brands, tickers, links, emoji) that the others use.
+ * per language, from whatever files hold the corpora. Translations add vocabulary, not content, so a
+ * text loses nothing by being classified with its own language and its closest relatives only.
+ * Corpora with different content in each file are pooled: on the shipped corpus (different posts in
+ * each of 11 languages) grouping by language loses 3.3 points in cross-validation
+ * (`scripts/topics/shipped-cv.ts`), because every language's posts add evidence (brands, tickers,
+ * links, emoji) that the others use.
  */
 import { DEFAULT_TRAIN_OPTIONS, argmax, featurizeAll, labelSet, trainClassifier, type LabelledText, type LinearClassifier, type TrainOptions } from './classifier';
 import type { FeatureConfig, SparseVector } from './features';

@@ -8,9 +8,8 @@ export class CorpusFormatError extends Error {}
 
 export function parseLabelledTsv(content: string, source = 'input'): LabelledText[] {
   const lines = content.split(/\r?\n/);
-  const cellsOf = (line: string) => line.split('\t').map((name) => name.trim().toLowerCase());
-  const header = cellsOf(lines[0] ?? '');
-  const headerLine = header.join('\t');
+  const header = (lines[0] ?? '').split('\t').map((name) => name.trim().toLowerCase());
+  const isHeader = (cells: string[]) => cells.length === header.length && cells.every((cell, index) => cell.trim().toLowerCase() === header[index]);
   const categoryColumn = header.indexOf('category');
   const textColumn = header.indexOf('text');
   const idColumn = ['index_id', 'id'].map((name) => header.indexOf(name)).find((column) => column >= 0) ?? -1;
@@ -20,9 +19,10 @@ export function parseLabelledTsv(content: string, source = 'input'): LabelledTex
   const examples: LabelledText[] = [];
   for (let lineNumber = 1; lineNumber < lines.length; lineNumber++) {
     const line = lines[lineNumber]!;
-    // A blank line, or the header again where several corpora were concatenated into one file.
-    if (line.trim() === '' || cellsOf(line).join('\t') === headerLine) continue;
+    if (line.trim() === '') continue;
     const cells = line.split('\t');
+    // The header again, where several corpora were concatenated into one file.
+    if (isHeader(cells)) continue;
     const label = cells[categoryColumn]?.trim();
     const text = cells[textColumn];
     if (!label || text === undefined) {
