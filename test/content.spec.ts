@@ -16,6 +16,7 @@ import {
   type OnboardedChannel,
   type Party,
 } from './support/factories';
+import { topicScoreRows } from '#libs/marketplace';
 import { matchChannel } from '#libs/topics';
 import { expectLedgerConsistent } from './support/ledger-invariants';
 import { startStack, type Stack } from './support/stack';
@@ -176,6 +177,11 @@ describe('channel content: ingest without people, profiles, catalog, recommendat
     expect(stored.reasonPosts).toEqual(expect.any(Object));
     const full = matchChannel({ topics: ['crypto'], excludedTopics: ['gambling'] }, stored);
     expect({ score: top.score, reasons: top.reasons }).toEqual({ score: full.score, reasons: full.reasons });
+    // the rows recommendations rank on are the stored profile's, with the channel's state
+    const expected = topicScoreRows(stored);
+    const rows = await stack.db.query(`SELECT topic, score, channel_verified, channel_language, brand_safety_max, shares FROM channel_topic_scores WHERE channel_id = $1`, [crypto.id]);
+    expect(rows.map((row: { topic: string }) => row.topic).sort()).toEqual([...expected.topics].sort());
+    for (const row of rows) expect(row).toMatchObject({ channel_verified: true, channel_language: stored.language, brand_safety_max: expected.brandSafetyMax, shares: expected.shares });
   });
 
   it('fails a crypto placement whose channel pivoted to gambling around the ad, and refunds', async () => {

@@ -8,6 +8,7 @@ import {
   RecommendationsService,
   pricesFor,
   reasonPostsOf,
+  topicScoreRows,
   type CampaignEntity,
   type StoredProfileWithReasons,
   type StoredTopicProfile,
@@ -125,6 +126,46 @@ describe('recommendations: ranked on topic shares, explained from the evidence o
       }
     }
     expect(reasonPostsOf({ ...profile(random, 'en'), evidence: [] })).toEqual({});
+  });
+
+  it("stores on every score row the channel's state, highest brand-safety score and all its shares", async () => {
+    const channels: { id: string; status: string; subscribers: number; language: string; topic_profile: StoredTopicProfile }[] = await db.query(
+      `SELECT id, status, subscribers, language, topic_profile FROM channels`,
+    );
+    const rows: { channel_id: string; topic: string; score: number; channel_verified: boolean; channel_subscribers: number; channel_language: string; brand_safety_max: number; shares: Record<string, number> }[] =
+      await db.query(`SELECT * FROM channel_topic_scores`);
+    expect(channels.length).toBe(CHANNELS);
+    for (const channel of channels) {
+      const expected = topicScoreRows(channel.topic_profile);
+      const own = rows.filter((row) => row.channel_id === channel.id).sort((a, b) => a.topic.localeCompare(b.topic));
+      expect(own.map((row) => [row.topic, row.score])).toEqual(expected.topics.map((topic, k) => [topic, expected.scores[k]]).sort((a, b) => String(a[0]).localeCompare(String(b[0]))));
+      for (const row of own) {
+        expect(row).toMatchObject({ channel_verified: channel.status === 'verified', channel_subscribers: channel.subscribers, channel_language: channel.language });
+        expect(row.brand_safety_max).toBe(expected.brandSafetyMax);
+        expect(row.shares).toEqual(expected.shares);
+      }
+    }
+  });
+
+  it('follows a channel suspended, verified, moved to another language or grown after its rows were written', async () => {
+    const campaign = { id: randomUUID(), topics: ['crypto', 'finance'], excludedTopics: [], languages: ['en'] } as unknown as CampaignEntity;
+    const [first, second] = await service.forCampaign(campaign);
+    const [pending] = await db.query(`SELECT id FROM channels WHERE status = 'pending' AND language = 'en' LIMIT 1`);
+    const [russian] = await db.query(`SELECT id FROM channels WHERE status = 'verified' AND language = 'ru' LIMIT 1`);
+    const restore = await db.query(`SELECT id, status, language, subscribers FROM channels WHERE id = ANY($1::uuid[])`, [[first.id, second.id, pending.id, russian.id]]);
+    try {
+      await db.query(`UPDATE channels SET status = 'suspended' WHERE id = $1`, [first.id]);
+      await db.query(`UPDATE channels SET subscribers = 9999999 WHERE id = $1`, [second.id]);
+      await db.query(`UPDATE channels SET status = 'verified' WHERE id = $1`, [pending.id]);
+      await db.query(`UPDATE channels SET language = 'en' WHERE id = $1`, [russian.id]);
+      const after = await service.forCampaign(campaign);
+      expect(after).toEqual(await exhaustive(campaign));
+      expect(after.map((item) => item.id)).not.toContain(first.id);
+      expect(after.find((item) => item.id === second.id)?.subscribers).toBe(9999999);
+    } finally {
+      for (const row of restore) await db.query(`UPDATE channels SET status = $2, language = $3, subscribers = $4 WHERE id = $1`, [row.id, row.status, row.language, row.subscribers]);
+    }
+    expect(await service.forCampaign(campaign)).toEqual(await exhaustive(campaign));
   });
 
   it('shows the post ids of the evidence in the reasons', async () => {

@@ -45,16 +45,28 @@ export class ChannelEntity {
 
 /**
  * A channel's profile as rows: one per topic share and one per brand-safety score (topic
- * `bs:<category>`), rewritten by ProfilesService in the statement that stores the profile. The
- * (topic, score) index gives recommendations the best-matching channels for a topic by index scan.
+ * `bs:<category>`), rewritten by ProfilesService in the statement that stores the profile. Each row
+ * also carries what recommendations filter and rank on, so that their candidates come from one
+ * index-only scan per wanted topic without a probe per channel: whether the channel is verified, its
+ * subscribers and language (kept in step with `channels` by the trigger `channels_topic_scores`), its
+ * highest brand-safety score and all of its rows as one object (`shares`, topic → score). The partial
+ * index `channel_topic_scores_match` (topic, score DESC) INCLUDE (those columns) WHERE verified is
+ * written by hand in migration TopicScoresMatchColumns, as TypeORM cannot declare INCLUDE.
  */
 @Entity('channel_topic_scores')
-@Index('channel_topic_scores_rank', ['topic', 'score', 'channelId'])
+@Index('channel_topic_scores_match', { synchronize: false })
 export class ChannelTopicScoreEntity {
   @PrimaryColumn({ type: 'uuid' }) channelId: string;
   @ManyToOne(() => ChannelEntity, { onDelete: 'CASCADE' }) @JoinColumn({ name: 'channel_id' }) channel?: ChannelEntity;
   @PrimaryColumn({ type: 'text' }) topic: string;
   @Column({ type: 'double precision' }) score: number;
+  @Column({ type: 'boolean', default: false }) channelVerified: boolean;
+  @Column({ type: 'integer', default: 0 }) channelSubscribers: number;
+  @Column({ type: 'text', nullable: true }) channelLanguage: string | null;
+  /** the channel's highest `bs:` score, 0 without any */
+  @Column({ type: 'double precision', default: 0 }) brandSafetyMax: number;
+  /** every row of the channel, topic → score */
+  @Column({ type: 'jsonb', default: () => "'{}'" }) shares: Record<string, number>;
 }
 
 /**

@@ -40,17 +40,21 @@ export class ProfilesService {
     stored.reasonPosts = reasonPostsOf(stored);
     const topicIds = profile.topics.filter((entry) => entry.score >= CATALOG_TOPIC_THRESHOLD).map((entry) => entry.topic);
     const scores = topicScoreRows(profile);
-    // one statement: the profile, and its rows in channel_topic_scores (stale ones deleted, the rest upserted)
+    // one statement: the profile, and its rows in channel_topic_scores (stale ones deleted, the rest
+    // upserted) with the channel's status, subscribers and language as the update left them
     await this.dataSource.query(
       `WITH updated AS (
-         UPDATE channels SET topic_profile = $2, topic_ids = $3, language = COALESCE($4, language), updated_at = now() WHERE id = $1 RETURNING id
+         UPDATE channels SET topic_profile = $2, topic_ids = $3, language = COALESCE($4, language), updated_at = now() WHERE id = $1
+         RETURNING id, status = 'verified' AS verified, subscribers, language
        ), stale AS (
          DELETE FROM channel_topic_scores s USING updated u WHERE s.channel_id = u.id AND s.topic <> ALL($5::text[])
        )
-       INSERT INTO channel_topic_scores (channel_id, topic, score)
-       SELECT u.id, x.topic, x.score FROM updated u, unnest($5::text[], $6::float8[]) AS x(topic, score)
-       ON CONFLICT (channel_id, topic) DO UPDATE SET score = EXCLUDED.score`,
-      [channelId, JSON.stringify(stored), topicIds, profile.language, scores.topics, scores.scores],
+       INSERT INTO channel_topic_scores (channel_id, topic, score, channel_verified, channel_subscribers, channel_language, brand_safety_max, shares)
+       SELECT u.id, x.topic, x.score, u.verified, u.subscribers, u.language, $7, $8::jsonb FROM updated u, unnest($5::text[], $6::float8[]) AS x(topic, score)
+       ON CONFLICT (channel_id, topic) DO UPDATE
+         SET score = EXCLUDED.score, channel_verified = EXCLUDED.channel_verified, channel_subscribers = EXCLUDED.channel_subscribers,
+             channel_language = EXCLUDED.channel_language, brand_safety_max = EXCLUDED.brand_safety_max, shares = EXCLUDED.shares`,
+      [channelId, JSON.stringify(stored), topicIds, profile.language, scores.topics, scores.scores, scores.brandSafetyMax, JSON.stringify(scores.shares)],
     );
     return stored;
   }

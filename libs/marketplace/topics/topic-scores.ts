@@ -3,38 +3,57 @@ import type { StoredTopicProfile } from '../channels/channel.entities';
 
 /**
  * `channel_topic_scores` holds a channel's stored profile as rows: each topic share (score > 0) under
- * its topic id, each brand-safety score under `bs:<category>`. ProfilesService rewrites them in the
- * statement that stores the profile; recommendations read them by index.
+ * its topic id, each brand-safety score under `bs:<category>`, and on every row the channel's
+ * highest brand-safety score and all its rows as one object (`shares`). ProfilesService rewrites them
+ * in the statement that stores the profile; recommendations read them by index.
  */
 export const BRAND_SAFETY_PREFIX = 'bs:';
 
-/** Rows for one profile, as the two arrays the profile statement unnests. */
+export interface TopicScoreRows {
+  /** the two arrays the profile statement unnests */
+  topics: string[];
+  scores: number[];
+  /** the same rows as one object, topic → score */
+  shares: Record<string, number>;
+  brandSafetyMax: number;
+}
+
+/** Rows for one profile. */
 export function topicScoreRows(profile: {
   topics: readonly { topic: string; score: number }[];
   brandSafety: readonly { category: string; score: number }[];
-}): { topics: string[]; scores: number[] } {
+}): TopicScoreRows {
   const rows = new Map<string, number>();
+  let brandSafetyMax = 0;
   for (const { topic, score } of profile.topics) if (score > 0) rows.set(topic, score);
-  for (const { category, score } of profile.brandSafety) if (score > 0) rows.set(`${BRAND_SAFETY_PREFIX}${category}`, score);
-  return { topics: [...rows.keys()], scores: [...rows.values()] };
+  for (const { category, score } of profile.brandSafety) {
+    if (score <= 0) continue;
+    rows.set(`${BRAND_SAFETY_PREFIX}${category}`, score);
+    brandSafetyMax = Math.max(brandSafetyMax, score);
+  }
+  return { topics: [...rows.keys()], scores: [...rows.values()], shares: Object.fromEntries(rows), brandSafetyMax };
 }
 
 /**
  * Rebuilds the rows of every channel with a profile from `channels.topic_profile` (for data written
- * around ProfilesService, such as the benchmark's seed). The migration that created the table ran
- * the same statement once.
+ * around ProfilesService, such as the benchmark's seed).
  */
 export const REBUILD_TOPIC_SCORES_SQL = `
-  INSERT INTO channel_topic_scores (channel_id, topic, score)
-  SELECT c.id, t.topic, t.score
+  INSERT INTO channel_topic_scores (channel_id, topic, score, channel_verified, channel_subscribers, channel_language, brand_safety_max, shares)
+  SELECT c.id, r.topic, (r.score)::float8, c.status = 'verified', c.subscribers, c.language, agg.brand_safety_max, agg.shares
     FROM channels c
     CROSS JOIN LATERAL (
-      SELECT e->>'topic' AS topic, (e->>'score')::float8 AS score FROM jsonb_array_elements(c.topic_profile->'topics') e
-      UNION ALL
-      SELECT '${BRAND_SAFETY_PREFIX}' || (e->>'category'), (e->>'score')::float8 FROM jsonb_array_elements(c.topic_profile->'brandSafety') e
-    ) t
-   WHERE c.topic_profile IS NOT NULL AND t.score > 0
-  ON CONFLICT (channel_id, topic) DO UPDATE SET score = EXCLUDED.score`;
+      SELECT coalesce(jsonb_object_agg(t.topic, t.score), '{}') AS shares,
+             coalesce(max(t.score) FILTER (WHERE left(t.topic, ${BRAND_SAFETY_PREFIX.length}) = '${BRAND_SAFETY_PREFIX}'), 0) AS brand_safety_max
+        FROM (SELECT e->>'topic' AS topic, (e->>'score')::float8 AS score FROM jsonb_array_elements(c.topic_profile->'topics') e
+              UNION ALL
+              SELECT '${BRAND_SAFETY_PREFIX}' || (e->>'category'), (e->>'score')::float8 FROM jsonb_array_elements(c.topic_profile->'brandSafety') e) t
+       WHERE t.score > 0) agg
+    CROSS JOIN LATERAL jsonb_each(agg.shares) AS r(topic, score)
+   WHERE c.topic_profile IS NOT NULL
+  ON CONFLICT (channel_id, topic) DO UPDATE
+    SET score = EXCLUDED.score, channel_verified = EXCLUDED.channel_verified, channel_subscribers = EXCLUDED.channel_subscribers,
+        channel_language = EXCLUDED.channel_language, brand_safety_max = EXCLUDED.brand_safety_max, shares = EXCLUDED.shares`;
 
 /**
  * A stored profile with, per topic, the post ids `matchChannel` lists as that topic's evidence (its
