@@ -72,7 +72,7 @@ export function catalogChannels(ownerIds: string[], count: number): ChannelSeed[
       title: `${topics[0].topic.replace('_', ' ')} channel ${i}`,
       language: lang,
       subscribers,
-      topicProfile: { language: lang, topics, brandSafety: unsafe, postCount: 20 + Math.floor(random() * 200), evidence: [], computedAt: new Date().toISOString() },
+      topicProfile: { language: lang, topics, brandSafety: unsafe, postCount: 20 + Math.floor(random() * 200), computedAt: new Date().toISOString() },
       topicIds: topics.filter((entry) => entry.score >= 0.15).map((entry) => entry.topic),
       prices: { '1/24': price, '2/48': Math.round(price * 1.6), '3/72': Math.round(price * 2.1), '7d': Math.round(price * 4) },
     };
@@ -88,7 +88,7 @@ export function catalogChannels(ownerIds: string[], count: number): ChannelSeed[
  */
 const SEED_EVIDENCE_SQL = `
   UPDATE channels c
-     SET topic_profile = c.topic_profile || jsonb_build_object('evidence', ev.evidence, 'reasonPosts', coalesce(rp.by_topic, '{}'))
+     SET topic_evidence = ev.evidence, topic_profile = c.topic_profile || jsonb_build_object('reasonPosts', coalesce(rp.by_topic, '{}'))
     FROM channels seed
    CROSS JOIN LATERAL (
      SELECT jsonb_agg(jsonb_build_object(
@@ -114,8 +114,9 @@ const SEED_EVIDENCE_SQL = `
 
 /**
  * The SQL the two services run, built by the services' own functions: the catalog page query and the
- * prices query for its ids; the recommendation candidates query and the prices query for the 50
- * returned (the matcher itself runs in Node and is not part of the SQL baseline).
+ * prices query for its ids; the recommendation candidates query and the details query (cards,
+ * profiles and prices) for the 50 returned (the matcher itself runs in Node and is not part of the
+ * SQL baseline).
  */
 async function sqlSearch(pool: Pool, topic: string): Promise<unknown> {
   const { sql, params, limit } = catalogQuery({ topic });
@@ -126,7 +127,7 @@ async function sqlRecommend(pool: Pool, topics: string[]): Promise<unknown> {
   const { sql, params } = candidatesQuery(topics, [], []);
   const { rows } = await pool.query(sql, params);
   const returned = rows.slice(0, 50).map((row: { id: string }) => row.id);
-  return Promise.all([pool.query(RECOMMENDATION_DETAILS_SQL, [returned]), pool.query(PRICES_SQL, [returned])]);
+  return pool.query(RECOMMENDATION_DETAILS_SQL, [returned]);
 }
 async function explainPlan(db: Client, sql: string, params: unknown[]): Promise<string> {
   return (await db.query(`EXPLAIN (ANALYZE, BUFFERS) ${sql}`, params)).rows.map((row) => row['QUERY PLAN']).join('\n');

@@ -173,9 +173,11 @@ describe('channel content: ingest without people, profiles, catalog, recommendat
     const posts = await stack.db.query(`SELECT id FROM channel_posts WHERE channel_id = $1`, [crypto.id]);
     for (const postId of top.reasons[0].postIds) expect(posts.map((post: { id: string }) => post.id)).toContain(postId);
     // the reasons read from the profile's stored reasonPosts are the matcher's on its full evidence
-    const [{ topic_profile: stored }] = await stack.db.query(`SELECT topic_profile FROM channels WHERE id = $1`, [crypto.id]);
+    const [{ topic_profile: stored, topic_evidence: evidence }] = await stack.db.query(`SELECT topic_profile, topic_evidence FROM channels WHERE id = $1`, [crypto.id]);
     expect(stored.reasonPosts).toEqual(expect.any(Object));
-    const full = matchChannel({ topics: ['crypto'], excludedTopics: ['gambling'] }, stored);
+    expect(stored.evidence).toBeUndefined(); // kept apart, in topic_evidence
+    expect(evidence.length).toBeGreaterThan(0);
+    const full = matchChannel({ topics: ['crypto'], excludedTopics: ['gambling'] }, { ...stored, evidence });
     expect({ score: top.score, reasons: top.reasons }).toEqual({ score: full.score, reasons: full.reasons });
     // the rows recommendations rank on are the stored profile's, with the channel's state
     const expected = topicScoreRows(stored);

@@ -11,6 +11,7 @@ import {
   topicScoreRows,
   type CampaignEntity,
   type StoredProfileWithReasons,
+  type StoredPostEvidence,
   type StoredTopicProfile,
 } from '#libs/marketplace';
 import { createRandom, matchChannel } from '#libs/topics';
@@ -23,7 +24,7 @@ const LANGUAGES = ['ru', 'en', 'uk'];
 const CHANNELS = 90;
 
 /** A profile shaped like ProfilesService's: shares, brand safety and 30 posts of evidence, each with several topics. */
-function profile(random: () => number, language: string): StoredTopicProfile {
+function profile(random: () => number, language: string): { stored: StoredTopicProfile; evidence: StoredPostEvidence[] } {
   const pick = <T>(list: T[]): T => list[Math.floor(random() * list.length)];
   const shares = new Map<string, number>();
   for (let k = 0; k < 1 + Math.floor(random() * 4); k++) shares.set(pick(TOPICS), random());
@@ -37,7 +38,7 @@ function profile(random: () => number, language: string): StoredTopicProfile {
     topics: TOPICS.filter(() => random() < 0.4).map((topic) => ({ topic, score: pick([0.1, 0.2, 0.4, 0.5, 0.9]) })),
     brandSafety: random() < 0.1 ? [{ category: pick(SAFETY), score: 0.6 }] : [],
   }));
-  return { language, topics, brandSafety, postCount: 40, evidence, computedAt: new Date().toISOString() };
+  return { stored: { language, topics, brandSafety, postCount: 40, computedAt: new Date().toISOString() }, evidence };
 }
 
 describe('recommendations: ranked on topic shares, explained from the evidence of the returned channels only', () => {
@@ -53,16 +54,20 @@ describe('recommendations: ranked on topic shares, explained from the evidence o
     const random = createRandom(7);
     for (let i = 0; i < CHANNELS; i++) {
       const language = LANGUAGES[i % LANGUAGES.length];
-      const stored: StoredProfileWithReasons = profile(random, language);
+      const { stored, evidence }: { stored: StoredProfileWithReasons; evidence: StoredPostEvidence[] | null } = profile(random, language);
       // as ProfilesService stores it, except: every 3rd as stored before reasonPosts, every 17th before evidence was kept
-      if (i % 17 === 0) delete (stored as Partial<StoredTopicProfile>).evidence;
-      else if (i % 3 !== 0) stored.reasonPosts = reasonPostsOf(stored);
+      if (i % 3 !== 0 && i % 17 !== 0) stored.reasonPosts = reasonPostsOf(stored, evidence!);
       const [channel] = await db.query(
-        `INSERT INTO channels (owner_id, handle, chat_id, username, title, language, subscribers, status, verification_code, topic_profile, topic_ids)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'PLC-TEST', $9, $10) RETURNING id`,
-        [owner.id, `@rec_${i}`, String(-100500 - i), `rec_${i}`, `Channel ${i}`, language, 1000 * (1 + (i % 7)), i % 11 === 0 ? 'pending' : 'verified', JSON.stringify(stored), stored.topics.map((entry) => entry.topic)],
+        `INSERT INTO channels (owner_id, handle, chat_id, username, title, language, subscribers, status, verification_code, topic_profile, topic_evidence, topic_ids)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'PLC-TEST', $9, $10, $11) RETURNING id`,
+        [
+          owner.id, `@rec_${i}`, String(-100500 - i), `rec_${i}`, `Channel ${i}`, language, 1000 * (1 + (i % 7)), i % 11 === 0 ? 'pending' : 'verified',
+          JSON.stringify(stored), i % 17 === 0 ? null : JSON.stringify(evidence), stored.topics.map((entry) => entry.topic),
+        ],
       );
       await db.query(`INSERT INTO channel_prices (channel_id, format, price_minor, currency) VALUES ($1, '1/24', $2, 'USD')`, [channel.id, 1000 + i]);
+      // several formats, inserted out of order: the cards list them in format order
+      if (i % 2 === 0) await db.query(`INSERT INTO channel_prices (channel_id, format, price_minor, currency) VALUES ($1, '7d', $2, 'USD'), ($1, '2/48', $3, 'USD')`, [channel.id, 5000 + i, 1600 + i]);
     }
     await db.query(REBUILD_TOPIC_SCORES_SQL);
   });
@@ -70,12 +75,12 @@ describe('recommendations: ranked on topic shares, explained from the evidence o
 
   /** What the matcher gives on every verified channel's full stored profile, best first (the result before candidates were narrowed). */
   async function exhaustive(campaign: CampaignEntity) {
-    const rows: { id: string; title: string; username: string; language: string; subscribers: number; topic_profile: StoredProfileWithReasons }[] = await db.query(
-      `SELECT id, title, username, language, subscribers, topic_profile FROM channels WHERE status = 'verified' AND (cardinality($1::text[]) = 0 OR language = ANY($1::text[]))`,
+    const rows: { id: string; title: string; username: string; language: string; subscribers: number; topic_profile: StoredProfileWithReasons; topic_evidence: StoredPostEvidence[] | null }[] = await db.query(
+      `SELECT id, title, username, language, subscribers, topic_profile, topic_evidence FROM channels WHERE status = 'verified' AND (cardinality($1::text[]) = 0 OR language = ANY($1::text[]))`,
       [campaign.languages],
     );
     const ranked = rows
-      .map((row) => ({ row, result: matchChannel({ topics: campaign.topics, excludedTopics: campaign.excludedTopics }, { ...row.topic_profile, evidence: row.topic_profile.evidence ?? [] }) }))
+      .map((row) => ({ row, result: matchChannel({ topics: campaign.topics, excludedTopics: campaign.excludedTopics }, { ...row.topic_profile, evidence: row.topic_evidence ?? [] }) }))
       .filter((entry) => entry.result.eligible)
       .sort((a, b) => b.result.score - a.result.score || b.row.subscribers - a.row.subscribers || a.row.id.localeCompare(b.row.id))
       .slice(0, 50);
@@ -118,14 +123,14 @@ describe('recommendations: ranked on topic shares, explained from the evidence o
   it('stores per topic the post ids the matcher gives a one-topic campaign', async () => {
     const random = createRandom(11);
     for (let k = 0; k < 20; k++) {
-      const stored = profile(random, 'en');
-      const byTopic = reasonPostsOf(stored);
+      const { stored, evidence } = profile(random, 'en');
+      const byTopic = reasonPostsOf(stored, evidence);
       for (const topic of TOPICS) {
-        const [reason] = matchChannel({ topics: [topic], excludedTopics: [] }, stored).reasons;
+        const [reason] = matchChannel({ topics: [topic], excludedTopics: [] }, { ...stored, evidence }).reasons;
         expect(byTopic[topic] ?? [], topic).toEqual(reason?.postIds ?? []);
       }
     }
-    expect(reasonPostsOf({ ...profile(random, 'en'), evidence: [] })).toEqual({});
+    expect(reasonPostsOf(profile(random, 'en').stored, [])).toEqual({});
   });
 
   it("stores on every score row the channel's state, highest brand-safety score and all its shares", async () => {
@@ -172,8 +177,8 @@ describe('recommendations: ranked on topic shares, explained from the evidence o
     const campaign = { id: randomUUID(), topics: ['crypto', 'finance'], excludedTopics: [], languages: [] } as unknown as CampaignEntity;
     const items = await service.forCampaign(campaign);
     expect(items.some((item) => item.reasons.some((reason) => reason.postIds.length === 3))).toBe(true);
-    const [row] = await db.query(`SELECT topic_profile FROM channels WHERE id = $1`, [items[0].id]);
-    const postIds = new Set((row.topic_profile.evidence ?? []).map((post: { postId: string }) => post.postId));
+    const [row] = await db.query(`SELECT topic_evidence FROM channels WHERE id = $1`, [items[0].id]);
+    const postIds = new Set((row.topic_evidence ?? []).map((post: { postId: string }) => post.postId));
     for (const reason of items[0].reasons) for (const postId of reason.postIds) expect(postIds.has(postId)).toBe(true);
   });
 });

@@ -9,9 +9,15 @@ export interface StoredTopicProfile {
   topics: { topic: string; score: number }[];
   brandSafety: { category: string; score: number }[];
   postCount: number;
-  /** the posts that explain the profile (ids of channel_posts), strongest first */
-  evidence: { postId: string; weight: number; topics: { topic: string; score: number }[]; brandSafety: { category: string; score: number }[] }[];
   computedAt: string;
+}
+
+/** One of the posts that explain a profile (an id of channel_posts) with its own scores. */
+export interface StoredPostEvidence {
+  postId: string;
+  weight: number;
+  topics: { topic: string; score: number }[];
+  brandSafety: { category: string; score: number }[];
 }
 
 @Entity('channels')
@@ -35,7 +41,10 @@ export class ChannelEntity {
   @Column({ type: 'text' }) verificationCode: string;
   @Column({ type: 'timestamptz', nullable: true }) verifiedAt: Date | null;
   @Column({ type: 'timestamptz', nullable: true }) lastCheckedAt: Date | null;
+  /** small and read often (catalog cards, recommendations, the context check): the evidence is kept apart */
   @Column({ type: 'jsonb', nullable: true }) topicProfile: StoredTopicProfile | null;
+  /** the posts that explain the profile, strongest first; large, so not loaded with the entity */
+  @Column({ type: 'jsonb', nullable: true, select: false }) topicEvidence: StoredPostEvidence[] | null;
   /** topic ids whose profile score passes the catalog threshold, for the indexed topic filter */
   @Index('channels_topics', { synchronize: false })
   @Column({ type: 'text', array: true, default: () => "'{}'" }) topicIds: string[];

@@ -33,18 +33,18 @@ export class ProfilesService {
       topics: profile.topics,
       brandSafety: profile.brandSafety,
       postCount: profile.postCount,
-      evidence: toStoredEvidence(profile),
       computedAt: new Date().toISOString(),
     };
+    const evidence = toStoredEvidence(profile);
     // what recommendations show as reasons, worked out once here from the stored evidence
-    stored.reasonPosts = reasonPostsOf(stored);
+    stored.reasonPosts = reasonPostsOf(stored, evidence);
     const topicIds = profile.topics.filter((entry) => entry.score >= CATALOG_TOPIC_THRESHOLD).map((entry) => entry.topic);
     const scores = topicScoreRows(profile);
     // one statement: the profile, and its rows in channel_topic_scores (stale ones deleted, the rest
     // upserted) with the channel's status, subscribers and language as the update left them
     await this.dataSource.query(
       `WITH updated AS (
-         UPDATE channels SET topic_profile = $2, topic_ids = $3, language = COALESCE($4, language), updated_at = now() WHERE id = $1
+         UPDATE channels SET topic_profile = $2, topic_evidence = $9, topic_ids = $3, language = COALESCE($4, language), updated_at = now() WHERE id = $1
          RETURNING id, status = 'verified' AS verified, subscribers, language
        ), stale AS (
          DELETE FROM channel_topic_scores s USING updated u WHERE s.channel_id = u.id AND s.topic <> ALL($5::text[])
@@ -54,7 +54,7 @@ export class ProfilesService {
        ON CONFLICT (channel_id, topic) DO UPDATE
          SET score = EXCLUDED.score, channel_verified = EXCLUDED.channel_verified, channel_subscribers = EXCLUDED.channel_subscribers,
              channel_language = EXCLUDED.channel_language, brand_safety_max = EXCLUDED.brand_safety_max, shares = EXCLUDED.shares`,
-      [channelId, JSON.stringify(stored), topicIds, profile.language, scores.topics, scores.scores, scores.brandSafetyMax, JSON.stringify(scores.shares)],
+      [channelId, JSON.stringify(stored), topicIds, profile.language, scores.topics, scores.scores, scores.brandSafetyMax, JSON.stringify(scores.shares), JSON.stringify(evidence)],
     );
     return stored;
   }

@@ -5,7 +5,8 @@ import { queryPrepared } from '#libs/database';
 import { TtlCache } from './ttl-cache';
 import { ChannelProfile, DEFAULT_BRAND_SAFETY_THRESHOLD, DEFAULT_EXCLUDED_TOPIC_THRESHOLD, MatchResult, matchChannel } from '#libs/topics';
 import { CampaignEntity } from '../campaigns/campaign.entities';
-import { CatalogItem, pricesFor } from '../channels/catalog.service';
+import type { StoredPostEvidence } from '../channels/channel.entities';
+import { CatalogItem, Pricing } from '../channels/catalog.service';
 import { BRAND_SAFETY_PREFIX, StoredProfileWithReasons, withReasonPosts } from './topic-scores';
 
 export interface Recommendation extends CatalogItem {
@@ -32,8 +33,10 @@ interface DetailRow {
   username: string | null;
   language: string | null;
   subscribers: number;
-  /** without `evidence` when it has `reasonPosts` */
   topic_profile: StoredProfileWithReasons;
+  /** only for a profile stored without `reasonPosts` */
+  topic_evidence: StoredPostEvidence[] | null;
+  pricing: Pricing;
 }
 
 /**
@@ -79,18 +82,15 @@ export class RecommendationsService {
       .slice(0, RESULTS);
     if (shortlist.length === 0) return [];
     const ids = shortlist.map((entry) => entry.id);
-    const [details, prices] = await Promise.all([
-      queryPrepared<DetailRow>(this.dataSource, RECOMMENDATION_DETAILS_SQL, [ids]),
-      pricesFor(this.dataSource, ids),
-    ]);
+    const details = await queryPrepared<DetailRow>(this.dataSource, RECOMMENDATION_DETAILS_SQL, [ids]);
     const ranked: (Recommendation & { result: MatchResult })[] = [];
     for (const row of details) {
       const { reasonPosts, ...stored } = row.topic_profile;
-      const result = matchChannel(targeting, { ...stored, evidence: reasonPosts ? [] : (stored.evidence ?? []) });
+      const result = matchChannel(targeting, { ...stored, evidence: row.topic_evidence ?? [] });
       if (!result.eligible) continue; // the profile changed since the candidates were read
       const reasons = reasonPosts ? withReasonPosts(result.reasons, reasonPosts) : result.reasons;
       const { id, title, username, language, subscribers } = row;
-      ranked.push({ id, title, username, language, subscribers, topics: stored.topics, pricing: prices.get(id) ?? [], score: result.score, reasons, result });
+      ranked.push({ id, title, username, language, subscribers, topics: stored.topics, pricing: row.pricing, score: result.score, reasons, result });
     }
     return ranked.sort(byRank).map(({ result: _result, ...item }) => item);
   }
@@ -116,14 +116,16 @@ function sharesProfile(row: CandidateRow): ChannelProfile {
 }
 
 /**
- * The returned channels' cards and stored profiles ($1 ids), exported for the benchmark. A profile
- * with `reasonPosts` (see ProfilesService) comes without its evidence posts: a few post ids per
- * topic instead of 30 classified posts. (Cutting the evidence down to the wanted topics in SQL, by
- * jsonb_array_elements or jsonpath, cost Postgres 3-7 ms for 50 profiles: more than shipping them.)
+ * The returned channels' cards, stored profiles and prices ($1 ids) in one statement, exported for
+ * the benchmark. The evidence posts are read only for a profile stored before `reasonPosts` (see
+ * ProfilesService): the others are explained by a few post ids per topic kept in the profile, which
+ * is small enough to stay inline. Prices as `pricesFor` gives them: formats in order.
  */
 export const RECOMMENDATION_DETAILS_SQL = `
-  SELECT c.id, c.title, c.username, c.language, c.subscribers,
-         CASE WHEN c.topic_profile ? 'reasonPosts' THEN c.topic_profile - 'evidence' ELSE c.topic_profile END AS topic_profile
+  SELECT c.id, c.title, c.username, c.language, c.subscribers, c.topic_profile,
+         CASE WHEN c.topic_profile ? 'reasonPosts' THEN NULL ELSE c.topic_evidence END AS topic_evidence,
+         coalesce((SELECT json_agg(json_build_object('format', p.format, 'priceMinor', p.price_minor, 'currency', p.currency) ORDER BY p.format)
+                     FROM channel_prices p WHERE p.channel_id = c.id), '[]') AS pricing
     FROM channels c
    WHERE c.id = ANY($1::uuid[]) AND c.topic_profile IS NOT NULL`;
 

@@ -1,5 +1,5 @@
 import { matchChannel } from '#libs/topics';
-import type { StoredTopicProfile } from '../channels/channel.entities';
+import type { StoredPostEvidence, StoredTopicProfile } from '../channels/channel.entities';
 
 /**
  * `channel_topic_scores` holds a channel's stored profile as rows: each topic share (score > 0) under
@@ -59,16 +59,15 @@ export const REBUILD_TOPIC_SCORES_SQL = `
  * A stored profile with, per topic, the post ids `matchChannel` lists as that topic's evidence (its
  * default number of posts): written by ProfilesService with the profile, so that recommendations
  * read a few ids per returned channel instead of its evidence posts. Profiles stored before have no
- * `reasonPosts` and are explained from `evidence`.
+ * `reasonPosts` and are explained from `topic_evidence`.
  */
 export type StoredProfileWithReasons = StoredTopicProfile & { reasonPosts?: Record<string, string[]> };
 
 /** Each topic's reason post ids, from the matcher itself: a one-topic campaign per topic of the profile. */
-export function reasonPostsOf(profile: Pick<StoredTopicProfile, 'language' | 'topics' | 'brandSafety' | 'postCount' | 'evidence'>): Record<string, string[]> {
+export function reasonPostsOf(profile: Pick<StoredTopicProfile, 'language' | 'topics' | 'brandSafety' | 'postCount'>, evidence: readonly StoredPostEvidence[]): Record<string, string[]> {
   const byTopic: Record<string, string[]> = {};
-  const evidence = profile.evidence ?? [];
   for (const { topic } of profile.topics) {
-    const [reason] = matchChannel({ topics: [topic], excludedTopics: [] }, { ...profile, evidence }).reasons;
+    const [reason] = matchChannel({ topics: [topic], excludedTopics: [] }, { ...profile, evidence: [...evidence] }).reasons;
     if (reason && reason.postIds.length > 0) byTopic[topic] = reason.postIds;
   }
   return byTopic;

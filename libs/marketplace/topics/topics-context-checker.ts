@@ -21,7 +21,7 @@ export class TopicsContextChecker implements ContextChecker {
       topics: input.profile?.topics ?? [],
       brandSafety: input.profile?.brandSafety ?? [],
       postCount: input.profile?.postCount ?? 0,
-      evidence: input.profile?.evidence ?? [],
+      evidence: [], // the context is judged on the surrounding posts; the profile gives only the shares at booking
     };
     const result = checkContext(
       { bookedTopics: input.bookedTopics, excludedTopics: input.excludedTopics, threshold: this.config.contextThreshold },
