@@ -1,6 +1,7 @@
 import { Client, Pool } from 'pg';
-import { PRICES_SQL, REBUILD_TOPIC_SCORES_SQL, RECOMMENDATION_DETAILS_SQL, STORED_EVIDENCE_POSTS, candidatesQuery, catalogQuery } from '#libs/marketplace';
+import { PRICES_SQL, REBUILD_TOPIC_SCORES_SQL, STORED_EVIDENCE_POSTS, catalogQuery, recommendationsQuery } from '#libs/marketplace';
 import { baseEnv, expectStatus, freePort, freshDatabase, json, log, pgClient, prng, startNode, waitForHttp } from './lib/common';
+import { cpuMsPerRequest, cpuSnapshot } from './lib/cpu';
 import { LoadResult, fixedRate, fmt, httpFixedRate, serverMeanMs } from './lib/load';
 import { ChannelSeed, insertChannels, seedAdvertisers, seedOwners } from './lib/seed';
 
@@ -8,10 +9,12 @@ export interface CatalogFigures {
   channels: number;
   seedSeconds: number;
   runs: LoadResult[];
-  explain: { search: string; recommendations: string; recommendationDetails: string };
+  explain: { search: string; recommendations: string };
   topicShare: Record<string, number>;
   /** mean ms per request, one at a time */
   sequential: Record<string, number>;
+  /** per run (same order as `runs`), CPU ms per request spent by the API processes, Postgres and the bench (load generator) */
+  cpu: { api: number; postgres: number; bench: number }[];
 }
 
 const CHANNELS = Number(process.env.BENCH_CHANNELS ?? 100_000);
@@ -114,9 +117,9 @@ const SEED_EVIDENCE_SQL = `
 
 /**
  * The SQL the two services run, built by the services' own functions: the catalog page query and the
- * prices query for its ids; the recommendation candidates query and the details query (cards,
- * profiles and prices) for the 50 returned (the matcher itself runs in Node and is not part of the
- * SQL baseline).
+ * prices query for its ids; the recommendation statement (candidates, their order, and the cards,
+ * profiles and prices of the 50 returned; the matcher's pass over those runs in Node and is not part
+ * of the SQL baseline).
  */
 async function sqlSearch(pool: Pool, topic: string): Promise<unknown> {
   const { sql, params, limit } = catalogQuery({ topic });
@@ -124,10 +127,8 @@ async function sqlSearch(pool: Pool, topic: string): Promise<unknown> {
   return pool.query(PRICES_SQL, [rows.slice(0, limit).map((row: { id: string }) => row.id)]);
 }
 async function sqlRecommend(pool: Pool, topics: string[]): Promise<unknown> {
-  const { sql, params } = candidatesQuery(topics, [], []);
-  const { rows } = await pool.query(sql, params);
-  const returned = rows.slice(0, 50).map((row: { id: string }) => row.id);
-  return pool.query(RECOMMENDATION_DETAILS_SQL, [returned]);
+  const { sql, params } = recommendationsQuery(topics, [], []);
+  return pool.query(sql, params);
 }
 async function explainPlan(db: Client, sql: string, params: unknown[]): Promise<string> {
   return (await db.query(`EXPLAIN (ANALYZE, BUFFERS) ${sql}`, params)).rows.map((row) => row['QUERY PLAN']).join('\n');
@@ -170,10 +171,7 @@ export async function benchCatalog(): Promise<CatalogFigures> {
 
     const explain = {
       search: await explainPlan(db, catalogQuery({ topic: 'crypto' }).sql, catalogQuery({ topic: 'crypto' }).params),
-      recommendations: await explainPlan(db, candidatesQuery(campaignTopics, [], []).sql, candidatesQuery(campaignTopics, [], []).params),
-      recommendationDetails: await explainPlan(db, RECOMMENDATION_DETAILS_SQL, [
-        (await db.query(candidatesQuery(campaignTopics, [], []).sql, candidatesQuery(campaignTopics, [], []).params)).rows.slice(0, 50).map((row: { id: string }) => row.id),
-      ]),
+      recommendations: await explainPlan(db, recommendationsQuery(campaignTopics, [], []).sql, recommendationsQuery(campaignTopics, [], []).params),
     };
 
     // sequential latency with nothing else running (second pass of each counts): where does the time go?
@@ -195,7 +193,6 @@ export async function benchCatalog(): Promise<CatalogFigures> {
     log(`catalog: sequential ms per request ${JSON.stringify(Object.fromEntries(Object.entries(sequential).map(([k, v]) => [k, Number(v.toFixed(2))])))}`);
     let i = 0;
     const nextTopic = (): string => TOPICS[i++ % TOPICS.length];
-    log(`catalog: EXPLAIN recommendation details for the 50 returned:\n${explain.recommendationDetails}`);
     const runs: LoadResult[] = [];
     const http = (label: string, path: () => string, url = apiUrl, durationS = DURATION_S) =>
       httpFixedRate({ label, url, rate: RATE, durationS, next: () => ({ path: path(), headers }), okStatus: 200 });
@@ -217,14 +214,20 @@ export async function benchCatalog(): Promise<CatalogFigures> {
         () => http(`GET /v1/campaigns/:id/recommendations, cache on @ ${RATE}/s`, recommendationsPath),
       ],
     ];
+    const cpu: CatalogFigures['cpu'] = [];
+    const apiPids = { api: api.proc.pid, uncachedApi: uncachedApi.proc.pid };
     for (const [label, run] of plan) {
       log(`catalog: ${label} for ${DURATION_S} s`);
+      const before = cpuSnapshot(apiPids);
       const result = await run();
+      const used = cpuMsPerRequest(before, cpuSnapshot(apiPids), result.total);
+      cpu.push({ api: used.api + used.uncachedApi, postgres: used.postgres, bench: used.bench });
       log(`  ${fmt(result.okPerSecond, 0)} ok/s, p50 ${fmt(result.p50)} ms, p99 ${fmt(result.p99)} ms, non-200/dropped ${result.bad}, errors ${result.errors}`);
+      log(`  CPU ms per request: API ${fmt(cpu[cpu.length - 1].api, 2)}, Postgres ${fmt(used.postgres, 2)}, bench ${fmt(used.bench, 2)}`);
       runs.push(result);
       if (label.startsWith('GET')) log(`  server-side mean per route so far: ${JSON.stringify(await serverMeanMs(label.includes('cache off') ? uncachedUrl : apiUrl))}`);
     }
-    return { channels: CHANNELS, seedSeconds, runs, explain, topicShare, sequential };
+    return { channels: CHANNELS, seedSeconds, runs, explain, topicShare, sequential, cpu };
   } finally {
     await api.stop();
     await uncachedApi.stop();

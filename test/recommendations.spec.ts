@@ -181,4 +181,36 @@ describe('recommendations: ranked on topic shares, explained from the evidence o
     const postIds = new Set((row.topic_evidence ?? []).map((post: { postId: string }) => post.postId));
     for (const reason of items[0].reasons) for (const postId of reason.postIds) expect(postIds.has(postId)).toBe(true);
   });
+
+  it("cuts at 50 in the matcher's order: rounded score, then audience, then id, near every rounding edge", async () => {
+    // shares that differ before rounding and tie after it, a few around half a thousandth and around the
+    // minimum score, and only two audiences: the 50 returned are the matcher's 50 only if Postgres
+    // orders and cuts on the rounded score as the matcher does, not on the raw sum
+    const [owner] = await db.query(`SELECT id FROM accounts LIMIT 1`);
+    const shares: [number, number][] = [];
+    for (let k = 0; k < 40; k++) shares.push([0.2 + k * 0.00013, 0.1 - k * 0.00011]);
+    for (const edge of [0.3005, 0.30049999, 0.30050001, 0.0495, 0.04949999, 0.0505, 0.0125, 0.999, 0.9995]) shares.push([edge / 2, edge / 2], [edge, 0]);
+    for (let k = 0; k < 12; k++) shares.push([0.15 + k * 0.0001, 0.15 - k * 0.0001]);
+    const ids: string[] = [];
+    try {
+      for (const [k, [science, art]] of shares.entries()) {
+        const topics = [{ topic: 'science', score: science }, { topic: 'art', score: art }].filter((entry) => entry.score > 0);
+        const stored = { language: 'en', topics, brandSafety: [], postCount: 10, computedAt: new Date().toISOString(), reasonPosts: {} };
+        const [channel] = await db.query(
+          `INSERT INTO channels (owner_id, handle, chat_id, username, title, language, subscribers, status, verification_code, topic_profile, topic_ids)
+           VALUES ($1, $2, $3, $4, $5, 'en', $6, 'verified', 'PLC-TEST', $7, $8) RETURNING id`,
+          [owner.id, `@edge_${k}`, String(-100900 - k), `edge_${k}`, `Edge ${k}`, k % 2 === 0 ? 5000 : 7000, JSON.stringify(stored), topics.map((entry) => entry.topic)],
+        );
+        ids.push(channel.id);
+      }
+      await db.query(REBUILD_TOPIC_SCORES_SQL);
+      const campaign = { id: randomUUID(), topics: ['science', 'art'], excludedTopics: [], languages: [] } as unknown as CampaignEntity;
+      const expected = await exhaustive(campaign);
+      expect(expected).toHaveLength(50);
+      expect(new Set(expected.map((item) => item.score)).size).toBeLessThan(40); // ties after rounding decide the cut
+      expect(await service.forCampaign(campaign)).toEqual(expected);
+    } finally {
+      await db.query(`DELETE FROM channels WHERE id = ANY($1::uuid[])`, [ids]);
+    }
+  });
 });

@@ -82,6 +82,7 @@ export {
   distributionOverlap,
   DEFAULT_BRAND_SAFETY_THRESHOLD,
   DEFAULT_EXCLUDED_TOPIC_THRESHOLD,
+  DEFAULT_MIN_SCORE,
   type CampaignTargeting,
   type MatchResult,
   type MatchReason,

@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { PLACARD_CONFIG, PlacardConfig } from '#libs/config';
 import { queryPrepared } from '#libs/database';
 import { TtlCache } from './ttl-cache';
-import { ChannelProfile, DEFAULT_BRAND_SAFETY_THRESHOLD, DEFAULT_EXCLUDED_TOPIC_THRESHOLD, MatchResult, matchChannel } from '#libs/topics';
+import { DEFAULT_BRAND_SAFETY_THRESHOLD, DEFAULT_EXCLUDED_TOPIC_THRESHOLD, DEFAULT_MIN_SCORE, MatchResult, matchChannel } from '#libs/topics';
 import { CampaignEntity } from '../campaigns/campaign.entities';
 import type { StoredPostEvidence } from '../channels/channel.entities';
 import { CatalogItem, Pricing } from '../channels/catalog.service';
@@ -16,18 +16,9 @@ export interface Recommendation extends CatalogItem {
 
 /** Per wanted topic, the channels with the highest share of it (index scan on channel_topic_scores). */
 const PER_TOPIC = 100;
-/** Of those, the best by the SQL score are ranked by the matcher. */
-const CANDIDATES = 100;
 const RESULTS = 50;
 
-interface CandidateRow {
-  id: string;
-  subscribers: number;
-  /** all the channel's channel_topic_scores rows, topic → score (`bs:` rows for brand safety) */
-  shares: Record<string, number>;
-}
-
-interface DetailRow {
+interface RankedRow {
   id: string;
   title: string | null;
   username: string | null;
@@ -40,16 +31,16 @@ interface DetailRow {
 }
 
 /**
- * Ranks verified channels for a campaign by the pure matcher. Candidates come from
- * `channel_topic_scores`: for each wanted topic the verified channels (in the wanted languages)
- * with the highest share of it, read from the partial (topic, score) index that carries each
- * channel's shares, excluded and brand-unsafe ones dropped in SQL with the matcher's thresholds; the union is scored in SQL (the matcher's score: the
- * sum of the wanted topics' shares, capped at 1) and the best CANDIDATES are ranked by `matchChannel`
- * on their shares alone (the score does not depend on evidence, only the reasons do). Only the
- * RESULTS returned have their stored profile read (without the evidence posts when it has each
- * topic's reason post ids) and go through `matchChannel` again for the score and the reasons. Exact
- * for one-topic campaigns; for several topics a channel that leads none of them but has a high sum
- * can be missed (see BENCHMARKS.md, Catalog).
+ * Ranks verified channels for a campaign by the pure matcher, in one statement and one pass of the
+ * matcher over the channels returned. Candidates come from `channel_topic_scores`: for each wanted
+ * topic the verified channels (in the wanted languages) with the highest share of it, read from the
+ * partial (topic, score) index that carries each channel's shares, with excluded and brand-unsafe
+ * ones dropped by the matcher's rules and thresholds. Postgres orders them by the matcher's own score
+ * and order (see `recommendationsQuery`) and returns the best RESULTS with their cards, stored
+ * profiles and prices; `matchChannel` then scores and explains each of them from its stored profile
+ * (the evidence posts only for a profile stored without each topic's reason post ids) and gives the
+ * final order. Exact for one-topic campaigns; for several topics a channel that leads none of them
+ * but has a high sum can be missed (see BENCHMARKS.md, Catalog).
  */
 @Injectable()
 export class RecommendationsService {
@@ -72,22 +63,14 @@ export class RecommendationsService {
     const topics = [...new Set(campaign.topics)];
     if (topics.length === 0) return [];
     const targeting = { topics: campaign.topics, excludedTopics: campaign.excludedTopics };
-    const { sql, params } = candidatesQuery(topics, campaign.excludedTopics, campaign.languages);
+    const { sql, params } = recommendationsQuery(topics, campaign.excludedTopics, campaign.languages);
     // prepared: planning this statement cost Postgres about as much as running it
-    const candidates = await queryPrepared<CandidateRow>(this.dataSource, sql, params);
-    const shortlist = candidates
-      .map((row) => ({ id: row.id, subscribers: row.subscribers, result: matchChannel(targeting, sharesProfile(row)) }))
-      .filter((entry) => entry.result.eligible)
-      .sort(byRank)
-      .slice(0, RESULTS);
-    if (shortlist.length === 0) return [];
-    const ids = shortlist.map((entry) => entry.id);
-    const details = await queryPrepared<DetailRow>(this.dataSource, RECOMMENDATION_DETAILS_SQL, [ids]);
+    const [{ ranked: rows }] = await queryPrepared<{ ranked: RankedRow[] }>(this.dataSource, sql, params);
     const ranked: (Recommendation & { result: MatchResult })[] = [];
-    for (const row of details) {
+    for (const row of rows) {
       const { reasonPosts, ...stored } = row.topic_profile;
       const result = matchChannel(targeting, { ...stored, evidence: row.topic_evidence ?? [] });
-      if (!result.eligible) continue; // the profile changed since the candidates were read
+      if (!result.eligible) continue; // not reached while the SQL applies the matcher's rules; kept as the matcher's word
       const reasons = reasonPosts ? withReasonPosts(result.reasons, reasonPosts) : result.reasons;
       const { id, title, username, language, subscribers } = row;
       ranked.push({ id, title, username, language, subscribers, topics: stored.topics, pricing: row.pricing, score: result.score, reasons, result });
@@ -102,41 +85,22 @@ function byRank(a: { id: string; subscribers: number; result: MatchResult }, b: 
 }
 
 /**
- * A candidate's profile as the matcher reads it without evidence: its topic shares and brand-safety
- * scores (`bs:` rows), which is all `matchChannel` scores and blocks on when no creative is given.
+ * The recommendation statement (exported for the benchmark, which runs it directly in SQL): one row
+ * whose `ranked` is a JSON array of the best RESULTS channels with their cards, stored profiles and
+ * prices.
+ *
+ * Candidates: per wanted topic, an index-only scan of `channel_topic_scores_match` (verified channels
+ * only, best share first) filtered on the columns the index carries: brand safety, language, and the
+ * excluded topics read from `shares`. No channel row and no other score row is read for them.
+ *
+ * Order: the matcher's, computed as the matcher computes it. Its score is the sum of the wanted
+ * topics' shares in the campaign's order (float8 addition in the same order as the JavaScript sum),
+ * capped at 1 and rounded to thousandths: `Math.round(x * 1000)` is `floor(x * 1000 + 0.5)` for the
+ * scores in [0, 1000] this can see; ties go to the larger audience, then the smaller id (uuid order is
+ * the order of its hex text). A channel below the matcher's minimum score is not eligible.
  */
-function sharesProfile(row: CandidateRow): ChannelProfile {
-  const topics: ChannelProfile['topics'] = [];
-  const brandSafety: ChannelProfile['brandSafety'] = [];
-  for (const [topic, score] of Object.entries(row.shares)) {
-    if (topic.startsWith(BRAND_SAFETY_PREFIX)) brandSafety.push({ category: topic.slice(BRAND_SAFETY_PREFIX.length), score });
-    else topics.push({ topic, score });
-  }
-  return { language: null, topics, brandSafety, postCount: 0, evidence: [] };
-}
-
-/**
- * The returned channels' cards, stored profiles and prices ($1 ids) in one statement, exported for
- * the benchmark. The evidence posts are read only for a profile stored before `reasonPosts` (see
- * ProfilesService): the others are explained by a few post ids per topic kept in the profile, which
- * is small enough to stay inline. Prices as `pricesFor` gives them: formats in order.
- */
-export const RECOMMENDATION_DETAILS_SQL = `
-  SELECT c.id, c.title, c.username, c.language, c.subscribers, c.topic_profile,
-         CASE WHEN c.topic_profile ? 'reasonPosts' THEN NULL ELSE c.topic_evidence END AS topic_evidence,
-         coalesce((SELECT json_agg(json_build_object('format', p.format, 'priceMinor', p.price_minor, 'currency', p.currency) ORDER BY p.format)
-                     FROM channel_prices p WHERE p.channel_id = c.id), '[]') AS pricing
-    FROM channels c
-   WHERE c.id = ANY($1::uuid[]) AND c.topic_profile IS NOT NULL`;
-
-/**
- * The candidate query (exported for the benchmark, which runs it directly in SQL). Per wanted topic,
- * an index-only scan of `channel_topic_scores_match` (verified channels only, best share first) that
- * filters on the columns the index carries: brand safety, language, and the excluded topics read from
- * `shares`. No channel row and no other score row is read.
- */
-export function candidatesQuery(topics: string[], excludedTopics: string[], languages: string[]): { sql: string; params: unknown[] } {
-  const params: unknown[] = [topics, PER_TOPIC, CANDIDATES, DEFAULT_BRAND_SAFETY_THRESHOLD];
+export function recommendationsQuery(topics: string[], excludedTopics: string[], languages: string[]): { sql: string; params: unknown[] } {
+  const params: unknown[] = [topics, PER_TOPIC, RESULTS, DEFAULT_BRAND_SAFETY_THRESHOLD, DEFAULT_MIN_SCORE];
   const param = (value: unknown): string => {
     params.push(value);
     return `$${params.length}`;
@@ -160,12 +124,23 @@ export function candidatesQuery(topics: string[], excludedTopics: string[], lang
             FROM channel_topic_scores s
            WHERE s.topic = wanted.topic AND ${filters.join(' AND ')}
            ORDER BY s.score DESC
-           LIMIT $2) pick)
-    SELECT k.channel_id AS id, k.subscribers, k.shares, m.score
-      FROM candidates k
-     CROSS JOIN LATERAL (
-       SELECT LEAST(1, sum(coalesce((k.shares->>w.topic)::float8, 0))) AS score FROM unnest($1::text[]) AS w(topic)) m
-     ORDER BY m.score DESC, k.subscribers DESC, k.channel_id
-     LIMIT $3`;
+           LIMIT $2) pick
+    ), best AS (
+      SELECT k.channel_id, m.thousandths
+        FROM candidates k
+       CROSS JOIN LATERAL (
+         SELECT floor(LEAST(1, sum(coalesce((k.shares->>w.topic)::float8, 0) ORDER BY w.n)) * 1000 + 0.5) AS thousandths
+           FROM unnest($1::text[]) WITH ORDINALITY AS w(topic, n)) m
+       WHERE m.thousandths / 1000 >= $5
+       ORDER BY m.thousandths DESC, k.subscribers DESC, k.channel_id
+       LIMIT $3
+    )
+    SELECT coalesce(json_agg(json_build_object(
+             'id', c.id, 'title', c.title, 'username', c.username, 'language', c.language, 'subscribers', c.subscribers,
+             'topic_profile', c.topic_profile,
+             'topic_evidence', CASE WHEN c.topic_profile ? 'reasonPosts' THEN NULL ELSE c.topic_evidence END,
+             'pricing', coalesce((SELECT json_agg(json_build_object('format', p.format, 'priceMinor', p.price_minor, 'currency', p.currency) ORDER BY p.format)
+                                    FROM channel_prices p WHERE p.channel_id = c.id), '[]'))), '[]') AS ranked
+      FROM best b JOIN channels c ON c.id = b.channel_id`;
   return { sql, params };
 }

@@ -1,0 +1,80 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync, readdirSync } from 'node:fs';
+
+/**
+ * CPU time (user + system) spent by processes, read from /proc: how much work one request costs each
+ * side, which a latency percentile on a shared 2-core box cannot tell apart from waiting for a core.
+ */
+
+let ticksPerSecond: number | null = null;
+function clockTicks(): number {
+  if (ticksPerSecond === null) {
+    try {
+      ticksPerSecond = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
+    } catch {
+      ticksPerSecond = 100;
+    }
+  }
+  return ticksPerSecond;
+}
+
+/**
+ * utime + stime of one process in seconds, null when it is gone or /proc is not there; with
+ * `waitedChildren`, plus the CPU of its children that have exited and been waited for (cutime + cstime).
+ */
+function processCpuSeconds(pid: number | string, waitedChildren = false): { command: string; seconds: number } | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // the command is in parentheses and may itself hold spaces or parentheses
+    const command = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // fields[0] is the state (field 3 of proc(5)); utime and stime are fields 14 and 15, cutime and cstime 16 and 17
+    const ticks = Number(fields[11]) + Number(fields[12]) + (waitedChildren ? Number(fields[13]) + Number(fields[14]) : 0);
+    return { command, seconds: ticks / clockTicks() };
+  } catch {
+    return null;
+  }
+}
+
+export interface CpuSnapshot {
+  /** per named process */
+  processes: Record<string, number>;
+  /**
+   * every process whose command is `postgres` (server, backends, background workers), with the
+   * backends that have exited (closed connections) counted in the server's waited-for children
+   */
+  postgres: number;
+  /** this process */
+  bench: number;
+}
+
+export function cpuSnapshot(processes: Record<string, number | undefined>): CpuSnapshot {
+  let postgres = 0;
+  for (const entry of safeReaddir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const usage = processCpuSeconds(entry, true);
+    if (usage?.command === 'postgres') postgres += usage.seconds;
+  }
+  const own: Record<string, number> = {};
+  for (const [name, pid] of Object.entries(processes)) own[name] = pid === undefined ? NaN : (processCpuSeconds(pid)?.seconds ?? NaN);
+  const { user, system } = process.cpuUsage();
+  return { processes: own, postgres, bench: (user + system) / 1e6 };
+}
+
+function safeReaddir(path: string): string[] {
+  try {
+    return readdirSync(path);
+  } catch {
+    return [];
+  }
+}
+
+/** CPU ms per request between two snapshots, per side. */
+export function cpuMsPerRequest(before: CpuSnapshot, after: CpuSnapshot, requests: number): Record<string, number> {
+  const per = (seconds: number): number => (requests > 0 ? (seconds * 1000) / requests : NaN);
+  const result: Record<string, number> = {};
+  for (const name of Object.keys(after.processes)) result[name] = per(after.processes[name] - before.processes[name]);
+  result.postgres = per(after.postgres - before.postgres);
+  result.bench = per(after.bench - before.bench);
+  return result;
+}
