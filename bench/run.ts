@@ -109,7 +109,7 @@ function render(machine: MachineFigures, booking: BookingFigures | null, deals: 
       `- catalog search p99 at 200 req/s: **${fmt(apiSearch.p99)} ms** (SQL alone ${fmt(sqlSearch.p99)} ms; target ≤ 30 ms: ${verdict(apiSearch.p99 <= 30)})`,
       `- one request at a time (mean ms): ${Object.entries(catalog.sequential).map(([k, v]) => `${k} ${fmt(v, 2)}`).join('; ')}`,
       `- recommendations p99 at 200 req/s: **${fmt(apiRec.p99)} ms** (its SQL alone ${fmt(sqlRec.p99)} ms; target ≤ 30 ms: ${verdict(apiRec.p99 <= 30)})`,
-      `- CPU ms per request during each run, API processes / Postgres / the bench itself (the load generator; it also runs the SQL rows' queries): ${catalog.runs
+      `- CPU ms per request sent during each run, API processes / Postgres (all its processes on this machine) / the bench itself (the load generator; it also runs the SQL rows' queries): ${catalog.runs
         .map((run, k) => `${run.label.replace(/ @ \d+\/s$/, '')} ${fmt(catalog.cpu[k].api, 2)} / ${fmt(catalog.cpu[k].postgres, 2)} / ${fmt(catalog.cpu[k].bench, 2)}`)
         .join('; ')}`,
       '',

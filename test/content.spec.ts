@@ -181,9 +181,15 @@ describe('channel content: ingest without people, profiles, catalog, recommendat
     expect({ score: top.score, reasons: top.reasons }).toEqual({ score: full.score, reasons: full.reasons });
     // the rows recommendations rank on are the stored profile's, with the channel's state
     const expected = topicScoreRows(stored);
-    const rows = await stack.db.query(`SELECT topic, score, channel_verified, channel_language, brand_safety_max, shares FROM channel_topic_scores WHERE channel_id = $1`, [crypto.id]);
+    const rows = await stack.db.query(
+      `SELECT s.topic, s.channel_verified, s.channel_subscribers, s.channel_language, s.brand_safety_max, s.shares, c.subscribers
+         FROM channel_topic_scores s JOIN channels c ON c.id = s.channel_id WHERE s.channel_id = $1`,
+      [crypto.id],
+    );
     expect(rows.map((row: { topic: string }) => row.topic).sort()).toEqual([...expected.topics].sort());
-    for (const row of rows) expect(row).toMatchObject({ channel_verified: true, channel_language: stored.language, brand_safety_max: expected.brandSafetyMax, shares: expected.shares });
+    for (const row of rows) {
+      expect(row).toMatchObject({ channel_verified: true, channel_subscribers: row.subscribers, channel_language: stored.language, brand_safety_max: expected.brandSafetyMax, shares: expected.shares });
+    }
   });
 
   it('fails a crypto placement whose channel pivoted to gambling around the ad, and refunds', async () => {

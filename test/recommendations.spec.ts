@@ -173,6 +173,20 @@ describe('recommendations: ranked on topic shares, explained from the evidence o
     expect(await service.forCampaign(campaign)).toEqual(await exhaustive(campaign));
   });
 
+  it('leaves out a channel whose profile was cleared while its score rows remain', async () => {
+    const campaign = { id: randomUUID(), topics: ['crypto'], excludedTopics: [], languages: [] } as unknown as CampaignEntity;
+    const [first] = await service.forCampaign(campaign);
+    const [saved] = await db.query(`SELECT topic_profile FROM channels WHERE id = $1`, [first.id]);
+    try {
+      await db.query(`UPDATE channels SET topic_profile = NULL WHERE id = $1`, [first.id]);
+      const items = await service.forCampaign(campaign);
+      expect(items.length).toBeGreaterThan(0);
+      expect(items.map((item) => item.id)).not.toContain(first.id);
+    } finally {
+      await db.query(`UPDATE channels SET topic_profile = $2 WHERE id = $1`, [first.id, saved.topic_profile]);
+    }
+  });
+
   it('shows the post ids of the evidence in the reasons', async () => {
     const campaign = { id: randomUUID(), topics: ['crypto', 'finance'], excludedTopics: [], languages: [] } as unknown as CampaignEntity;
     const items = await service.forCampaign(campaign);
@@ -182,32 +196,77 @@ describe('recommendations: ranked on topic shares, explained from the evidence o
     for (const reason of items[0].reasons) for (const postId of reason.postIds) expect(postIds.has(postId)).toBe(true);
   });
 
+  /** Verified English channels with just these topic shares (and no evidence), for the ranking edge cases; deleted by the caller. */
+  async function insertShares(prefix: string, channels: { shares: Record<string, number>; subscribers: number }[]): Promise<string[]> {
+    const [owner] = await db.query(`SELECT id FROM accounts LIMIT 1`);
+    const ids: string[] = [];
+    for (const [k, { shares, subscribers }] of channels.entries()) {
+      const topics = Object.entries(shares).filter(([, score]) => score > 0).map(([topic, score]) => ({ topic, score }));
+      const stored = { language: 'en', topics, brandSafety: [], postCount: 10, computedAt: new Date().toISOString(), reasonPosts: {} };
+      const [channel] = await db.query(
+        `INSERT INTO channels (owner_id, handle, chat_id, username, title, language, subscribers, status, verification_code, topic_profile, topic_ids)
+         VALUES ($1, $2, $3, $2, $2, 'en', $4, 'verified', 'PLC-TEST', $5, $6) RETURNING id`,
+        [owner.id, `${prefix}_${k}`, `-1009${prefix.length}${String(k).padStart(5, '0')}`, subscribers, JSON.stringify(stored), topics.map((entry) => entry.topic)],
+      );
+      ids.push(channel.id);
+    }
+    await db.query(REBUILD_TOPIC_SCORES_SQL);
+    return ids;
+  }
+
   it("cuts at 50 in the matcher's order: rounded score, then audience, then id, near every rounding edge", async () => {
     // shares that differ before rounding and tie after it, a few around half a thousandth and around the
     // minimum score, and only two audiences: the 50 returned are the matcher's 50 only if Postgres
     // orders and cuts on the rounded score as the matcher does, not on the raw sum
-    const [owner] = await db.query(`SELECT id FROM accounts LIMIT 1`);
-    const shares: [number, number][] = [];
-    for (let k = 0; k < 40; k++) shares.push([0.2 + k * 0.00013, 0.1 - k * 0.00011]);
-    for (const edge of [0.3005, 0.30049999, 0.30050001, 0.0495, 0.04949999, 0.0505, 0.0125, 0.999, 0.9995]) shares.push([edge / 2, edge / 2], [edge, 0]);
-    for (let k = 0; k < 12; k++) shares.push([0.15 + k * 0.0001, 0.15 - k * 0.0001]);
-    const ids: string[] = [];
+    const pairs: [number, number][] = [];
+    for (let k = 0; k < 40; k++) pairs.push([0.2 + k * 0.00013, 0.1 - k * 0.00011]);
+    for (const edge of [0.3005, 0.30049999, 0.30050001, 0.0495, 0.04949999, 0.0505, 0.0125, 0.999, 0.9995]) pairs.push([edge / 2, edge / 2], [edge, 0]);
+    for (let k = 0; k < 12; k++) pairs.push([0.15 + k * 0.0001, 0.15 - k * 0.0001]);
+    const ids = await insertShares('edge', pairs.map(([science, art], k) => ({ shares: { science, art }, subscribers: k % 2 === 0 ? 5000 : 7000 })));
     try {
-      for (const [k, [science, art]] of shares.entries()) {
-        const topics = [{ topic: 'science', score: science }, { topic: 'art', score: art }].filter((entry) => entry.score > 0);
-        const stored = { language: 'en', topics, brandSafety: [], postCount: 10, computedAt: new Date().toISOString(), reasonPosts: {} };
-        const [channel] = await db.query(
-          `INSERT INTO channels (owner_id, handle, chat_id, username, title, language, subscribers, status, verification_code, topic_profile, topic_ids)
-           VALUES ($1, $2, $3, $4, $5, 'en', $6, 'verified', 'PLC-TEST', $7, $8) RETURNING id`,
-          [owner.id, `@edge_${k}`, String(-100900 - k), `edge_${k}`, `Edge ${k}`, k % 2 === 0 ? 5000 : 7000, JSON.stringify(stored), topics.map((entry) => entry.topic)],
-        );
-        ids.push(channel.id);
-      }
-      await db.query(REBUILD_TOPIC_SCORES_SQL);
       const campaign = { id: randomUUID(), topics: ['science', 'art'], excludedTopics: [], languages: [] } as unknown as CampaignEntity;
       const expected = await exhaustive(campaign);
       expect(expected).toHaveLength(50);
       expect(new Set(expected.map((item) => item.score)).size).toBeLessThan(40); // ties after rounding decide the cut
+      expect(await service.forCampaign(campaign)).toEqual(expected);
+    } finally {
+      await db.query(`DELETE FROM channels WHERE id = ANY($1::uuid[])`, [ids]);
+    }
+  });
+
+  it("sums a channel's shares in the campaign's topic order, as the matcher does, where the order changes the rounding", async () => {
+    // three shares whose float sum lands on either side of 0.6005 depending on the order of addition:
+    // 60 such channels of one audience compete for the 20 places left after 30 clear leaders
+    const random = createRandom(31);
+    const bits = new Float64Array(1);
+    const steps = new BigInt64Array(bits.buffer);
+    const nextDouble = (x: number, n: number): number => {
+      bits[0] = x;
+      steps[0] += BigInt(n);
+      return bits[0];
+    };
+    const triples: [number, number, number][] = [];
+    while (triples.length < 60) {
+      const a = 0.1 + random() * 0.2;
+      const b = 0.1 + random() * 0.2;
+      // c a few doubles either side of 0.6005 - a - b: about one in fifteen rounds differently added backwards
+      for (let n = -4; n <= 4; n++) {
+        const c = nextDouble(0.6005 - a - b, n);
+        if (Math.round((0 + a + b + c) * 1000) !== Math.round((0 + c + b + a) * 1000)) {
+          triples.push([a, b, c]);
+          break;
+        }
+      }
+    }
+    const ids = await insertShares('order', [
+      ...Array.from({ length: 30 }, () => ({ shares: { science: 0.4, art: 0.3, music: 0.25 }, subscribers: 9000 })),
+      ...triples.map(([science, art, music]) => ({ shares: { science, art, music }, subscribers: 3000 })),
+    ]);
+    try {
+      const campaign = { id: randomUUID(), topics: ['science', 'art', 'music'], excludedTopics: [], languages: [] } as unknown as CampaignEntity;
+      const expected = await exhaustive(campaign);
+      expect(expected).toHaveLength(50); // the cut falls among the 60, which round both ways
+      expect(new Set(triples.map(([a, b, c]) => Math.round((0 + a + b + c) * 1000)))).toEqual(new Set([600, 601]));
       expect(await service.forCampaign(campaign)).toEqual(expected);
     } finally {
       await db.query(`DELETE FROM channels WHERE id = ANY($1::uuid[])`, [ids]);

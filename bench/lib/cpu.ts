@@ -40,8 +40,10 @@ export interface CpuSnapshot {
   /** per named process */
   processes: Record<string, number>;
   /**
-   * every process whose command is `postgres` (server, backends, background workers), with the
-   * backends that have exited (closed connections) counted in the server's waited-for children
+   * every process whose command is `postgres` on this machine (server, backends, background workers:
+   * autovacuum and other databases' sessions too, so run the bench on a quiet machine), with the
+   * backends that have exited (closed connections) counted in the server's waited-for children; a
+   * backend that exits while the snapshot is read can be missed
    */
   postgres: number;
   /** this process */
@@ -50,11 +52,15 @@ export interface CpuSnapshot {
 
 export function cpuSnapshot(processes: Record<string, number | undefined>): CpuSnapshot {
   let postgres = 0;
+  let seen = false;
   for (const entry of safeReaddir('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     const usage = processCpuSeconds(entry, true);
-    if (usage?.command === 'postgres') postgres += usage.seconds;
+    if (usage?.command !== 'postgres') continue;
+    postgres += usage.seconds;
+    seen = true;
   }
+  if (!seen) postgres = NaN; // not on this machine (or no /proc): unknown, not free
   const own: Record<string, number> = {};
   for (const [name, pid] of Object.entries(processes)) own[name] = pid === undefined ? NaN : (processCpuSeconds(pid)?.seconds ?? NaN);
   const { user, system } = process.cpuUsage();

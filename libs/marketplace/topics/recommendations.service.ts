@@ -39,8 +39,10 @@ interface RankedRow {
  * and order (see `recommendationsQuery`) and returns the best RESULTS with their cards, stored
  * profiles and prices; `matchChannel` then scores and explains each of them from its stored profile
  * (the evidence posts only for a profile stored without each topic's reason post ids) and gives the
- * final order. Exact for one-topic campaigns; for several topics a channel that leads none of them
- * but has a high sum can be missed (see BENCHMARKS.md, Catalog).
+ * final order. The result is the matcher's best among the candidates, not always among all channels:
+ * a channel outside every wanted topic's first PER_TOPIC by share can be missed, when it ties after
+ * rounding with the last one returned and has a larger audience, or for several topics when its sum
+ * is high without leading any of them (see BENCHMARKS.md, Catalog).
  */
 @Injectable()
 export class RecommendationsService {
@@ -141,6 +143,7 @@ export function recommendationsQuery(topics: string[], excludedTopics: string[],
              'topic_evidence', CASE WHEN c.topic_profile ? 'reasonPosts' THEN NULL ELSE c.topic_evidence END,
              'pricing', coalesce((SELECT json_agg(json_build_object('format', p.format, 'priceMinor', p.price_minor, 'currency', p.currency) ORDER BY p.format)
                                     FROM channel_prices p WHERE p.channel_id = c.id), '[]'))), '[]') AS ranked
-      FROM best b JOIN channels c ON c.id = b.channel_id`;
+      FROM best b JOIN channels c ON c.id = b.channel_id
+     WHERE c.topic_profile IS NOT NULL`;
   return { sql, params };
 }

@@ -35,10 +35,12 @@ export function topicScoreRows(profile: {
 }
 
 /**
- * Rebuilds the rows of every channel with a profile from `channels.topic_profile` (for data written
- * around ProfilesService, such as the benchmark's seed).
+ * Rebuilds every channel's rows from `channels.topic_profile`, deleting the rows no profile has, for
+ * data written around ProfilesService: the benchmark's seed and tests. Not for a live catalog: it
+ * does not lock the channels, so a status change committed while it runs can be overwritten.
  */
 export const REBUILD_TOPIC_SCORES_SQL = `
+  WITH rebuilt AS (
   INSERT INTO channel_topic_scores (channel_id, topic, score, channel_verified, channel_subscribers, channel_language, brand_safety_max, shares)
   SELECT c.id, r.topic, (r.score)::float8, c.status = 'verified', c.subscribers, c.language, agg.brand_safety_max, agg.shares
     FROM channels c
@@ -53,7 +55,10 @@ export const REBUILD_TOPIC_SCORES_SQL = `
    WHERE c.topic_profile IS NOT NULL
   ON CONFLICT (channel_id, topic) DO UPDATE
     SET score = EXCLUDED.score, channel_verified = EXCLUDED.channel_verified, channel_subscribers = EXCLUDED.channel_subscribers,
-        channel_language = EXCLUDED.channel_language, brand_safety_max = EXCLUDED.brand_safety_max, shares = EXCLUDED.shares`;
+        channel_language = EXCLUDED.channel_language, brand_safety_max = EXCLUDED.brand_safety_max, shares = EXCLUDED.shares
+  RETURNING channel_id, topic)
+  DELETE FROM channel_topic_scores s
+   WHERE NOT EXISTS (SELECT 1 FROM rebuilt r WHERE r.channel_id = s.channel_id AND r.topic = s.topic)`;
 
 /**
  * A stored profile with, per topic, the post ids `matchChannel` lists as that topic's evidence (its
