@@ -182,12 +182,13 @@ describe('channel content: ingest without people, profiles, catalog, recommendat
     // the rows recommendations rank on are the stored profile's, with the channel's state
     const expected = topicScoreRows(stored);
     const rows = await stack.db.query(
-      `SELECT s.topic, s.channel_verified, s.channel_subscribers, s.channel_language, s.brand_safety_max, s.shares, c.subscribers
+      `SELECT s.topic, s.score, s.channel_verified, s.channel_subscribers, s.channel_language, s.brand_safety_max, s.shares, c.subscribers
          FROM channel_topic_scores s JOIN channels c ON c.id = s.channel_id WHERE s.channel_id = $1`,
       [crypto.id],
     );
-    expect(rows.map((row: { topic: string }) => row.topic).sort()).toEqual([...expected.topics].sort());
+    expect(rows.map((row: { topic: string }) => row.topic).sort()).toEqual(Object.keys(expected.shares).sort());
     for (const row of rows) {
+      expect(row.score).toBe(expected.shares[row.topic]);
       expect(row).toMatchObject({ channel_verified: true, channel_subscribers: row.subscribers, channel_language: stored.language, brand_safety_max: expected.brandSafetyMax, shares: expected.shares });
     }
   });

@@ -30,8 +30,9 @@ describe('the schema: migrations, entities and the ledger guards in the database
   it('carries stored profiles over the migrations that split out the evidence and widen the score rows, and back', async () => {
     const evidence = [{ postId: randomUUID(), weight: 1, topics: [{ topic: 'crypto', score: 0.9 }], brandSafety: [] }];
     const profile = { language: 'ru', topics: [{ topic: 'crypto', score: 0.8 }, { topic: 'finance', score: 0.2 }], brandSafety: [{ category: 'gambling', score: 0.05 }], postCount: 9, computedAt: '2026-11-01T00:00:00.000Z' };
-    await db.undoLastMigration(); // topic_evidence
-    await db.undoLastMigration(); // the match columns of channel_topic_scores
+    // back to just before the match columns of channel_topic_scores (and topic_evidence after them)
+    const applied = async (): Promise<string[]> => (await db.query(`SELECT name FROM migrations`)).map((row: { name: string }) => row.name);
+    while ((await applied()).includes('TopicScoresMatchColumns1795321929895')) await db.undoLastMigration();
     const [owner] = await db.query(`INSERT INTO accounts (kind, email, name) VALUES ('owner', $1, 'Owner') RETURNING id`, [`${randomUUID()}@example.com`]);
     const [channel] = await db.query(
       `INSERT INTO channels (owner_id, handle, verification_code, status, subscribers, language, topic_profile) VALUES ($1, '@old', 'PLC-OLD', 'verified', 1234, 'ru', $2) RETURNING id`,
@@ -44,7 +45,7 @@ describe('the schema: migrations, entities and the ledger guards in the database
     const rows = await db.query(`SELECT topic, channel_verified, channel_subscribers, channel_language, brand_safety_max, shares FROM channel_topic_scores WHERE channel_id = $1 ORDER BY topic`, [channel.id]);
     const shares = { crypto: 0.8, finance: 0.2, 'bs:gambling': 0.05 };
     expect(rows).toEqual(['bs:gambling', 'crypto', 'finance'].map((topic) => ({ topic, channel_verified: true, channel_subscribers: 1234, channel_language: 'ru', brand_safety_max: 0.05, shares })));
-    await db.undoLastMigration();
+    while ((await applied()).includes('TopicEvidenceColumn1795322260925')) await db.undoLastMigration();
     expect((await db.query(`SELECT topic_profile FROM channels WHERE id = $1`, [channel.id]))[0].topic_profile).toEqual({ ...profile, evidence });
     await db.runMigrations();
     await db.query(`DELETE FROM channels WHERE id = $1`, [channel.id]);

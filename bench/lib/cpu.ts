@@ -37,8 +37,8 @@ function processCpuSeconds(pid: number | string, waitedChildren = false): { comm
 }
 
 export interface CpuSnapshot {
-  /** per named process */
-  processes: Record<string, number>;
+  /** the measured service's processes together */
+  service: number;
   /**
    * every process whose command is `postgres` on this machine (server, backends, background workers:
    * autovacuum and other databases' sessions too, so run the bench on a quiet machine), with the
@@ -50,7 +50,8 @@ export interface CpuSnapshot {
   bench: number;
 }
 
-export function cpuSnapshot(processes: Record<string, number | undefined>): CpuSnapshot {
+/** CPU seconds so far of the service's processes (summed), of Postgres and of the bench. */
+export function cpuSnapshot(servicePids: (number | undefined)[]): CpuSnapshot {
   let postgres = 0;
   let seen = false;
   for (const entry of safeReaddir('/proc')) {
@@ -61,10 +62,9 @@ export function cpuSnapshot(processes: Record<string, number | undefined>): CpuS
     seen = true;
   }
   if (!seen) postgres = NaN; // not on this machine (or no /proc): unknown, not free
-  const own: Record<string, number> = {};
-  for (const [name, pid] of Object.entries(processes)) own[name] = pid === undefined ? NaN : (processCpuSeconds(pid)?.seconds ?? NaN);
+  const service = servicePids.reduce<number>((sum, pid) => sum + (pid === undefined ? NaN : (processCpuSeconds(pid)?.seconds ?? NaN)), 0);
   const { user, system } = process.cpuUsage();
-  return { processes: own, postgres, bench: (user + system) / 1e6 };
+  return { service, postgres, bench: (user + system) / 1e6 };
 }
 
 function safeReaddir(path: string): string[] {
@@ -76,11 +76,7 @@ function safeReaddir(path: string): string[] {
 }
 
 /** CPU ms per request between two snapshots, per side. */
-export function cpuMsPerRequest(before: CpuSnapshot, after: CpuSnapshot, requests: number): Record<string, number> {
+export function cpuMsPerRequest(before: CpuSnapshot, after: CpuSnapshot, requests: number): CpuSnapshot {
   const per = (seconds: number): number => (requests > 0 ? (seconds * 1000) / requests : NaN);
-  const result: Record<string, number> = {};
-  for (const name of Object.keys(after.processes)) result[name] = per(after.processes[name] - before.processes[name]);
-  result.postgres = per(after.postgres - before.postgres);
-  result.bench = per(after.bench - before.bench);
-  return result;
+  return { service: per(after.service - before.service), postgres: per(after.postgres - before.postgres), bench: per(after.bench - before.bench) };
 }

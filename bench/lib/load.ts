@@ -108,12 +108,9 @@ export async function fixedRate(label: string, rate: number, durationS: number, 
   // measures, from about one a second to none during the runs)
   let settle = (): void => {};
   const allSettled = new Promise<void>((resolve) => (settle = resolve));
-  let issued = 0;
-  let settled = 0;
   let done = false;
   const onSettled = (): void => {
-    inFlight--;
-    if (++settled === issued && done) settle();
+    if (--inFlight === 0 && done) settle();
   };
   for (let i = 0; i < total; i++) {
     const due = started + (i * 1000) / rate;
@@ -124,7 +121,6 @@ export async function fixedRate(label: string, rate: number, durationS: number, 
       continue;
     }
     inFlight++;
-    issued++;
     const t0 = performance.now();
     work(i).then(
       () => {
@@ -139,7 +135,7 @@ export async function fixedRate(label: string, rate: number, durationS: number, 
     );
   }
   done = true;
-  if (settled === issued) settle();
+  if (inFlight === 0) settle();
   await allSettled;
   const elapsed = (performance.now() - started) / 1000;
   const sorted = latencies.sort((a, b) => a - b);

@@ -44,17 +44,17 @@ export class ProfilesService {
     // upserted) with the channel's status, subscribers and language as the update left them
     await this.dataSource.query(
       `WITH updated AS (
-         UPDATE channels SET topic_profile = $2, topic_evidence = $9, topic_ids = $3, language = COALESCE($4, language), updated_at = now() WHERE id = $1
+         UPDATE channels SET topic_profile = $2, topic_evidence = $7, topic_ids = $3, language = COALESCE($4, language), updated_at = now() WHERE id = $1
          RETURNING id, status = 'verified' AS verified, subscribers, language
        ), stale AS (
-         DELETE FROM channel_topic_scores s USING updated u WHERE s.channel_id = u.id AND s.topic <> ALL($5::text[])
+         DELETE FROM channel_topic_scores s USING updated u WHERE s.channel_id = u.id AND NOT $5::jsonb ? s.topic
        )
        INSERT INTO channel_topic_scores (channel_id, topic, score, channel_verified, channel_subscribers, channel_language, brand_safety_max, shares)
-       SELECT u.id, x.topic, x.score, u.verified, u.subscribers, u.language, $7, $8::jsonb FROM updated u, unnest($5::text[], $6::float8[]) AS x(topic, score)
+       SELECT u.id, x.topic, (x.score)::float8, u.verified, u.subscribers, u.language, $6, $5::jsonb FROM updated u, jsonb_each($5::jsonb) AS x(topic, score)
        ON CONFLICT (channel_id, topic) DO UPDATE
          SET score = EXCLUDED.score, channel_verified = EXCLUDED.channel_verified, channel_subscribers = EXCLUDED.channel_subscribers,
              channel_language = EXCLUDED.channel_language, brand_safety_max = EXCLUDED.brand_safety_max, shares = EXCLUDED.shares`,
-      [channelId, JSON.stringify(stored), topicIds, profile.language, scores.topics, scores.scores, scores.brandSafetyMax, JSON.stringify(scores.shares), JSON.stringify(evidence)],
+      [channelId, JSON.stringify(stored), topicIds, profile.language, JSON.stringify(scores.shares), scores.brandSafetyMax, JSON.stringify(evidence)],
     );
     return stored;
   }

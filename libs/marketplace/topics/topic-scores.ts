@@ -10,10 +10,7 @@ import type { StoredPostEvidence, StoredTopicProfile } from '../channels/channel
 export const BRAND_SAFETY_PREFIX = 'bs:';
 
 export interface TopicScoreRows {
-  /** the two arrays the profile statement unnests */
-  topics: string[];
-  scores: number[];
-  /** the same rows as one object, topic → score */
+  /** the rows, topic → score (score > 0): the profile statement unnests them and stores them whole on each */
   shares: Record<string, number>;
   brandSafetyMax: number;
 }
@@ -23,15 +20,15 @@ export function topicScoreRows(profile: {
   topics: readonly { topic: string; score: number }[];
   brandSafety: readonly { category: string; score: number }[];
 }): TopicScoreRows {
-  const rows = new Map<string, number>();
+  const shares: Record<string, number> = {};
   let brandSafetyMax = 0;
-  for (const { topic, score } of profile.topics) if (score > 0) rows.set(topic, score);
+  for (const { topic, score } of profile.topics) if (score > 0) shares[topic] = score;
   for (const { category, score } of profile.brandSafety) {
     if (score <= 0) continue;
-    rows.set(`${BRAND_SAFETY_PREFIX}${category}`, score);
+    shares[`${BRAND_SAFETY_PREFIX}${category}`] = score;
     brandSafetyMax = Math.max(brandSafetyMax, score);
   }
-  return { topics: [...rows.keys()], scores: [...rows.values()], shares: Object.fromEntries(rows), brandSafetyMax };
+  return { shares, brandSafetyMax };
 }
 
 /**
