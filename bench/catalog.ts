@@ -1,5 +1,5 @@
 import { Client, Pool } from 'pg';
-import { PRICES_SQL, REBUILD_TOPIC_SCORES_SQL, STORED_EVIDENCE_POSTS, catalogQuery, recommendationsQuery } from '#libs/marketplace';
+import { REBUILD_TOPIC_SCORES_SQL, STORED_EVIDENCE_POSTS, catalogQuery, recommendationsQuery } from '#libs/marketplace';
 import { baseEnv, expectStatus, freePort, freshDatabase, json, log, pgClient, prng, startNode, waitForHttp } from './lib/common';
 import { cpuMsPerRequest, cpuSnapshot } from './lib/cpu';
 import { LoadResult, fixedRate, fmt, httpFixedRate, serverMeanMs } from './lib/load';
@@ -116,15 +116,14 @@ const SEED_EVIDENCE_SQL = `
    WHERE seed.id = c.id AND seed.topic_profile IS NOT NULL`;
 
 /**
- * The SQL the two services run, built by the services' own functions: the catalog page query and the
- * prices query for its ids; the recommendation statement (candidates, their order, and the cards,
+ * The SQL the two services run, built by the services' own functions: the catalog page query (its
+ * cards carry their prices); the recommendation statement (candidates, their order, and the cards,
  * profiles and prices of the 50 returned; the matcher's pass over those runs in Node and is not part
  * of the SQL baseline).
  */
-async function sqlSearch(pool: Pool, topic: string): Promise<unknown> {
-  const { sql, params, limit } = catalogQuery({ topic });
-  const { rows } = await pool.query(sql, params);
-  return pool.query(PRICES_SQL, [rows.slice(0, limit).map((row: { id: string }) => row.id)]);
+function sqlSearch(pool: Pool, topic: string): Promise<unknown> {
+  const { sql, params } = catalogQuery({ topic });
+  return pool.query(sql, params);
 }
 async function sqlRecommend(pool: Pool, topics: string[]): Promise<unknown> {
   const { sql, params } = recommendationsQuery(topics, [], []);
@@ -134,6 +133,10 @@ async function sqlRecommend(pool: Pool, topics: string[]): Promise<unknown> {
 async function seedCatalog(db: Client, owners: string[]): Promise<Record<string, number>> {
   const seeds = catalogChannels(owners, CHANNELS);
   await insertChannels(db, seeds); // channel_catalog_topics: filled by the channels trigger
+  return seededTopicShare(seeds);
+}
+/** How many of the seeded channels list each topic. */
+function seededTopicShare(seeds: ChannelSeed[]): Record<string, number> {
   const topicShare: Record<string, number> = {};
   for (const seed of seeds) for (const id of seed.topicIds) topicShare[id] = (topicShare[id] ?? 0) + 1;
   return topicShare;
@@ -156,17 +159,25 @@ export async function benchCatalog(): Promise<CatalogFigures> {
     const uncachedUrl = `http://127.0.0.1:${uncachedPort}`;
     await waitForHttp(`${apiUrl}/health`);
     await waitForHttp(`${uncachedUrl}/health`);
-    log(`catalog: seeding ${CHANNELS.toLocaleString('en')} verified channels with profiles and 4 prices each (multi-row INSERT)`);
     const seedStarted = Date.now();
-    const owners = await seedOwners(db, 2000);
-    // in a function of its own, so that the 100k seeds are not kept alive through the measured runs
-    const topicShare = await seedCatalog(db, owners);
-    await db.query(SEED_EVIDENCE_SQL, [STORED_EVIDENCE_POSTS]);
-    await db.query(REBUILD_TOPIC_SCORES_SQL); // what ProfilesService writes with each profile
-    await db.query('VACUUM FULL ANALYZE channels'); // the evidence update left a dead copy of every row
-    await db.query('VACUUM ANALYZE channel_prices');
-    await db.query('VACUUM ANALYZE channel_topic_scores');
-    await db.query('VACUUM ANALYZE channel_catalog_topics');
+    const seeded = database.kept && Number((await db.query(`SELECT count(*) AS n FROM channels WHERE username LIKE 'bench_cat_%'`)).rows[0].n) === CHANNELS;
+    let topicShare: Record<string, number>;
+    if (seeded) {
+      log(`catalog: BENCH_KEEP_DB: reusing the ${CHANNELS.toLocaleString('en')} channels seeded by an earlier run`);
+      topicShare = seededTopicShare(catalogChannels([''], CHANNELS));
+    } else {
+      log(`catalog: seeding ${CHANNELS.toLocaleString('en')} verified channels with profiles and 4 prices each (multi-row INSERT)`);
+      if (database.kept) await db.query('TRUNCATE channels, accounts CASCADE');
+      const owners = await seedOwners(db, 2000);
+      // in a function of its own, so that the 100k seeds are not kept alive through the measured runs
+      topicShare = await seedCatalog(db, owners);
+      await db.query(SEED_EVIDENCE_SQL, [STORED_EVIDENCE_POSTS]);
+      await db.query(REBUILD_TOPIC_SCORES_SQL); // what ProfilesService writes with each profile
+      await db.query('VACUUM FULL ANALYZE channels'); // the evidence update left a dead copy of every row
+      await db.query('VACUUM ANALYZE channel_prices');
+      await db.query('VACUUM ANALYZE channel_topic_scores');
+      await db.query('VACUUM ANALYZE channel_catalog_topics');
+    }
     // the seed's dirty pages are written now, not by a checkpoint spread over the measured runs
     await db.query('CHECKPOINT');
     const seedSeconds = (Date.now() - seedStarted) / 1000;

@@ -147,6 +147,51 @@ describe('channel content: ingest without people, profiles, catalog, recommendat
     }
   });
 
+  it("shows each channel's prices as its owner last set them, whoever writes the price rows", async () => {
+    const first = await onboardChannel(stack, owner, { priceMinor: 4_000 });
+    const second = await onboardChannel(stack, owner, { priceMinor: 6_000 });
+    const card = async (id: string) => {
+      const username = (await stack.db.query(`SELECT username FROM channels WHERE id = $1`, [id]))[0].username;
+      const page = await advertiserApi(stack).get(`/v1/channels?q=${username}`).set(advertiser.auth);
+      expect(page.status).toBe(200);
+      return page.body.items.find((item: { id: string }) => item.id === id);
+    };
+    /** the price rows themselves, formats in order: what every card must show */
+    const rows = async (id: string) =>
+      (await stack.db.query(`SELECT format, price_minor, currency FROM channel_prices WHERE channel_id = $1 ORDER BY format`, [id])).map(
+        (row: { format: string; price_minor: string; currency: string }) => ({ format: row.format, priceMinor: Number(row.price_minor), currency: row.currency }),
+      );
+    expect((await card(first.id)).pricing).toEqual(['1/24', '2/48', '3/72', '7d'].map((format) => ({ format, priceMinor: 4_000, currency: 'USD' })));
+
+    // through the API: fewer formats, new prices, then none
+    const put = (formats: unknown[]) => channelApi(stack).put(`/v1/channels/${first.id}/pricing`).set(owner.auth).send({ formats });
+    expect((await put([{ format: '7d', priceMinor: 9_900, currency: 'EUR' }, { format: '1/24', priceMinor: 2_500, currency: 'EUR' }])).status).toBe(200);
+    expect((await card(first.id)).pricing).toEqual([
+      { format: '1/24', priceMinor: 2_500, currency: 'EUR' },
+      { format: '7d', priceMinor: 9_900, currency: 'EUR' },
+    ]);
+    expect((await put([])).status).toBe(200);
+    expect((await card(first.id)).pricing).toEqual([]);
+
+    // in SQL: statements over one channel and over two, a price moved between them, deletions
+    await stack.db.query(`INSERT INTO channel_prices (channel_id, format, price_minor, currency) VALUES ($1, '3/72', 700, 'USD'), ($1, '1/24', 300, 'USD')`, [first.id]);
+    await stack.db.query(`DELETE FROM channel_prices WHERE channel_id = $1 AND format IN ('3/72', '7d')`, [second.id]);
+    await stack.db.query(`INSERT INTO channel_prices (channel_id, format, price_minor, currency) VALUES ($1, '2/48', 500, 'USD'), ($2, '7d', 9000, 'USD')`, [first.id, second.id]);
+    await stack.db.query(`UPDATE channel_prices SET channel_id = $2, price_minor = 800 WHERE channel_id = $1 AND format = '3/72'`, [first.id, second.id]);
+    await stack.db.query(`UPDATE channel_prices SET price_minor = price_minor + 1 WHERE channel_id = ANY($1::uuid[]) AND format = '1/24'`, [[first.id, second.id]]);
+    for (const id of [first.id, second.id]) expect((await card(id)).pricing, id).toEqual(await rows(id));
+    expect((await card(first.id)).pricing).toEqual([
+      { format: '1/24', priceMinor: 301, currency: 'USD' },
+      { format: '2/48', priceMinor: 500, currency: 'USD' },
+    ]);
+    expect((await card(second.id)).pricing.map((price: { format: string; priceMinor: number }) => [price.format, price.priceMinor])).toEqual([
+      ['1/24', 6_001],
+      ['2/48', 6_000],
+      ['3/72', 800],
+      ['7d', 9_000],
+    ]);
+  });
+
   it('recommends a Russian crypto channel for an English crypto campaign, explains it, and never shows excluded topics', async () => {
     const crypto = await channelWithPosts(RU_CRYPTO, { title: 'Крипто Новости', subscribers: 20_000 });
     const cooking = await channelWithPosts(IT_COOKING, { title: 'La cucina', subscribers: 90_000 });

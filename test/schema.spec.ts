@@ -27,7 +27,7 @@ describe('the schema: migrations, entities and the ledger guards in the database
     expect((await pendingSchemaChanges(db)).up).toEqual([]);
   });
 
-  it('carries stored profiles over the migrations that split out the evidence and widen the score rows, and back', async () => {
+  it('carries stored profiles and prices over the migrations that split out the evidence, widen the score rows and copy the prices, and back', async () => {
     const evidence = [{ postId: randomUUID(), weight: 1, topics: [{ topic: 'crypto', score: 0.9 }], brandSafety: [] }];
     const profile = { language: 'ru', topics: [{ topic: 'crypto', score: 0.8 }, { topic: 'finance', score: 0.2 }], brandSafety: [{ category: 'gambling', score: 0.05 }], postCount: 9, computedAt: '2026-11-01T00:00:00.000Z' };
     // back to just before the match columns of channel_topic_scores (and topic_evidence after them)
@@ -39,9 +39,17 @@ describe('the schema: migrations, entities and the ledger guards in the database
       [owner.id, JSON.stringify({ ...profile, evidence })],
     );
     await db.query(`INSERT INTO channel_topic_scores (channel_id, topic, score) VALUES ($1, 'crypto', 0.8), ($1, 'finance', 0.2), ($1, 'bs:gambling', 0.05)`, [channel.id]);
+    await db.query(`INSERT INTO channel_prices (channel_id, format, price_minor, currency) VALUES ($1, '7d', 90000, 'USD'), ($1, '1/24', 1500, 'EUR')`, [channel.id]);
     await db.runMigrations();
-    const [moved] = await db.query(`SELECT topic_profile, topic_evidence FROM channels WHERE id = $1`, [channel.id]);
-    expect(moved).toEqual({ topic_profile: profile, topic_evidence: evidence });
+    const [moved] = await db.query(`SELECT topic_profile, topic_evidence, pricing FROM channels WHERE id = $1`, [channel.id]);
+    expect(moved).toEqual({
+      topic_profile: profile,
+      topic_evidence: evidence,
+      pricing: [
+        { format: '1/24', priceMinor: 1500, currency: 'EUR' },
+        { format: '7d', priceMinor: 90000, currency: 'USD' },
+      ],
+    });
     const rows = await db.query(`SELECT topic, channel_verified, channel_subscribers, channel_language, brand_safety_max, shares FROM channel_topic_scores WHERE channel_id = $1 ORDER BY topic`, [channel.id]);
     const shares = { crypto: 0.8, finance: 0.2, 'bs:gambling': 0.05 };
     expect(rows).toEqual(['bs:gambling', 'crypto', 'finance'].map((topic) => ({ topic, channel_verified: true, channel_subscribers: 1234, channel_language: 'ru', brand_safety_max: 0.05, shares })));

@@ -15,11 +15,16 @@ export const log = (line: string): void => {
 };
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** A fresh, migrated database for one benchmark; `drop` removes it. */
-export async function freshDatabase(name: string): Promise<{ url: string; drop: () => Promise<void> }> {
-  const url = `${BASE_DB}/placard_bench_${name}_${runId}`;
+/**
+ * A fresh, migrated database for one benchmark; `drop` removes it. With BENCH_KEEP_DB set (for
+ * iterating on one benchmark, never for the figures of a full run) the database has a fixed name, is
+ * migrated rather than created anew, and outlives the run, so that a benchmark can skip its seed.
+ */
+export async function freshDatabase(name: string): Promise<{ url: string; kept: boolean; drop: () => Promise<void> }> {
+  const kept = Boolean(process.env.BENCH_KEEP_DB);
+  const url = `${BASE_DB}/placard_bench_${name}_${kept ? 'kept' : runId}`;
   await migrate(url, () => undefined);
-  return { url, drop: () => dropDatabase(url).catch(() => undefined) };
+  return { url, kept, drop: () => (kept ? Promise.resolve() : dropDatabase(url).catch(() => undefined)) };
 }
 
 export async function pgClient(url: string): Promise<Client> {

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { decodeCursor, encodeCursor } from '#libs/common';
-import { queryPrepared } from '#libs/database';
+import type { ChannelPrice } from './channel.entities';
 
 export interface CatalogQuery {
   topic?: string;
@@ -21,7 +21,7 @@ export interface CatalogItem {
   language: string | null;
   subscribers: number;
   topics: { topic: string; score: number }[];
-  pricing: { format: string; priceMinor: number; currency: string }[];
+  pricing: ChannelPrice[];
 }
 
 interface CatalogRow {
@@ -31,6 +31,7 @@ interface CatalogRow {
   language: string | null;
   subscribers: number;
   topics: { topic: string; score: number }[] | null;
+  pricing: ChannelPrice[];
 }
 
 export type Pricing = CatalogItem['pricing'];
@@ -38,8 +39,8 @@ export type Pricing = CatalogItem['pricing'];
 /**
  * Verified channels for advertisers, in a stable order (most subscribers first, then id),
  * keyset-paginated. With a topic, the page is read in that order from channel_catalog_topics'
- * (topic, subscribers, channel_id) index; without one, from channels_catalog. Prices come in one
- * query for the page.
+ * (topic, subscribers, channel_id) index; without one, from channels_catalog. Prices come with the
+ * page, from the channel's copy of its price rows (`channels.pricing`).
  */
 @Injectable()
 export class CatalogService {
@@ -50,9 +51,8 @@ export class CatalogService {
     const rows: CatalogRow[] = await this.dataSource.query(sql, params);
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
-    const prices = await pricesFor(this.dataSource, page.map((row) => row.id));
     return {
-      items: page.map((row) => toCatalogItem(row, prices.get(row.id) ?? [])),
+      items: page.map(toCatalogItem),
       nextCursor: rows.length > limit && last ? encodeCursor([last.subscribers, last.id]) : null,
     };
   }
@@ -86,7 +86,7 @@ export function catalogQuery(query: CatalogQuery): { sql: string; params: unknow
   }
   const after = decodeCursor(query.cursor, ['number', 'uuid']);
   if (after) where.push(`(${subscribers}, ${id}) < (${param(Number(after[0]))}, ${param(String(after[1]))}::uuid)`);
-  const sql = `SELECT c.id, c.title, c.username, c.language, c.subscribers, c.topic_profile->'topics' AS topics
+  const sql = `SELECT c.id, c.title, c.username, c.language, c.subscribers, c.topic_profile->'topics' AS topics, c.pricing
        FROM ${from}
       WHERE ${where.join(' AND ')}
       ORDER BY ${subscribers} DESC, ${id} DESC
@@ -94,22 +94,7 @@ export function catalogQuery(query: CatalogQuery): { sql: string; params: unknow
   return { sql, params, limit };
 }
 
-export const PRICES_SQL = `SELECT channel_id, format, price_minor, currency FROM channel_prices WHERE channel_id = ANY($1::uuid[]) ORDER BY channel_id, format`;
-
-/** The prices of these channels in one query, by channel id (formats in order). */
-export async function pricesFor(dataSource: DataSource, channelIds: string[]): Promise<Map<string, Pricing>> {
-  const byChannel = new Map<string, Pricing>();
-  if (channelIds.length === 0) return byChannel;
-  const rows: { channel_id: string; format: string; price_minor: string | number; currency: string }[] = await queryPrepared(dataSource, PRICES_SQL, [channelIds]);
-  for (const row of rows) {
-    const list = byChannel.get(row.channel_id) ?? [];
-    list.push({ format: row.format, priceMinor: Number(row.price_minor), currency: row.currency });
-    byChannel.set(row.channel_id, list);
-  }
-  return byChannel;
-}
-
-export function toCatalogItem(row: CatalogRow, pricing: Pricing): CatalogItem {
+function toCatalogItem(row: CatalogRow): CatalogItem {
   return {
     id: row.id,
     title: row.title,
@@ -117,6 +102,6 @@ export function toCatalogItem(row: CatalogRow, pricing: Pricing): CatalogItem {
     language: row.language,
     subscribers: row.subscribers,
     topics: row.topics ?? [],
-    pricing,
+    pricing: row.pricing,
   };
 }

@@ -4,6 +4,13 @@ import { AccountEntity } from '../accounts/account.entities';
 
 export type ChannelStatus = 'pending' | 'verified' | 'suspended';
 
+/** One price as catalog cards show it. */
+export interface ChannelPrice {
+  format: string;
+  priceMinor: number;
+  currency: string;
+}
+
 export interface StoredTopicProfile {
   language: string | null;
   topics: { topic: string; score: number }[];
@@ -45,6 +52,11 @@ export class ChannelEntity {
   @Column({ type: 'jsonb', nullable: true }) topicProfile: StoredTopicProfile | null;
   /** the posts that explain the profile, strongest first; large, so not loaded with the entity */
   @Column({ type: 'jsonb', nullable: true, select: false }) topicEvidence: StoredPostEvidence[] | null;
+  /**
+   * The channel's prices as cards show them (`[{format, priceMinor, currency}]`, formats in order): a
+   * copy of its channel_prices rows that triggers on that table keep, so that a card is one row to read.
+   */
+  @Column({ type: 'jsonb', default: () => "'[]'", insert: false, update: false, select: false }) pricing: ChannelPrice[];
   /** topic ids whose profile score passes the catalog threshold, for the indexed topic filter */
   @Index('channels_topics', { synchronize: false })
   @Column({ type: 'text', array: true, default: () => "'{}'" }) topicIds: string[];

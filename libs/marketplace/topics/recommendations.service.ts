@@ -112,12 +112,13 @@ export function recommendationsQuery(topics: string[], excludedTopics: string[],
   if (languages.length > 0) filters.push(`s.channel_language = ANY(${param(languages)}::text[])`);
   if (excludedTopics.length > 0) {
     // excluded: an excluded id's topic share plus the brand-safety score of that name (as blockingReasons)
-    filters.push(
-      `NOT EXISTS (SELECT 1 FROM unnest(${param([...new Set(excludedTopics)])}::text[]) AS excluded(id)
-                    WHERE coalesce((s.shares->>excluded.id)::float8, 0) + coalesce((s.shares->>('${BRAND_SAFETY_PREFIX}' || excluded.id))::float8, 0)
-                          >= ${param(DEFAULT_EXCLUDED_TOPIC_THRESHOLD)})`,
-    );
+    const threshold = param(DEFAULT_EXCLUDED_TOPIC_THRESHOLD);
+    for (const id of new Set(excludedTopics)) {
+      filters.push(`coalesce((s.shares->>${param(id)})::float8, 0) + coalesce((s.shares->>${param(BRAND_SAFETY_PREFIX + id)})::float8, 0) < ${threshold}`);
+    }
   }
+  // the matcher's sum, written out: float8 additions from 0 in the campaign's order, as its reduce adds
+  const sum = topics.map((topic) => `coalesce((k.shares->>${param(topic)})::float8, 0)`).join(' + ');
   const sql = `WITH candidates AS (
       SELECT DISTINCT ON (pick.channel_id) pick.channel_id, pick.subscribers, pick.shares
         FROM unnest($1::text[]) AS wanted(topic)
@@ -130,9 +131,7 @@ export function recommendationsQuery(topics: string[], excludedTopics: string[],
     ), best AS (
       SELECT k.channel_id, m.thousandths
         FROM candidates k
-       CROSS JOIN LATERAL (
-         SELECT floor(LEAST(1, sum(coalesce((k.shares->>w.topic)::float8, 0) ORDER BY w.n)) * 1000 + 0.5) AS thousandths
-           FROM unnest($1::text[]) WITH ORDINALITY AS w(topic, n)) m
+       CROSS JOIN LATERAL (SELECT floor(LEAST(1, 0::float8 + ${sum}) * 1000 + 0.5) AS thousandths) m
        WHERE m.thousandths / 1000 >= $5
        ORDER BY m.thousandths DESC, k.subscribers DESC, k.channel_id
        LIMIT $3
@@ -141,8 +140,7 @@ export function recommendationsQuery(topics: string[], excludedTopics: string[],
              'id', c.id, 'title', c.title, 'username', c.username, 'language', c.language, 'subscribers', c.subscribers,
              'topic_profile', c.topic_profile,
              'topic_evidence', CASE WHEN c.topic_profile ? 'reasonPosts' THEN NULL ELSE c.topic_evidence END,
-             'pricing', coalesce((SELECT json_agg(json_build_object('format', p.format, 'priceMinor', p.price_minor, 'currency', p.currency) ORDER BY p.format)
-                                    FROM channel_prices p WHERE p.channel_id = c.id), '[]'))), '[]') AS ranked
+             'pricing', c.pricing)), '[]') AS ranked
       FROM best b JOIN channels c ON c.id = b.channel_id
      WHERE c.topic_profile IS NOT NULL`;
   return { sql, params };
