@@ -44,6 +44,28 @@ export class QueueProducer {
     await this.add(name, data, { jobId });
   }
 
+  /**
+   * Adds a debounced job (one that reads its input when it runs). While one for the same data waits,
+   * nothing is added: it will read what is there now. One that is running may have read its input
+   * before what prompted this call, and a job id that exists cannot be added again, so the job then
+   * goes in under the next of a few ids; only when every one of them is running is the call dropped
+   * (and said so in the return value).
+   */
+  async addDebounced<N extends JobName>(name: N, data: JobDataByName[N], delayMs: number): Promise<'added' | 'pending' | 'all-running'> {
+    const queue = this.queue(QUEUE_OF_JOB[name]);
+    const base = jobIdFor(name, data);
+    for (const jobId of [base, `${base}.again`, `${base}.again-2`]) {
+      const existing = await queue.getJob(jobId);
+      const state = existing ? await existing.getState() : 'unknown';
+      if (state === 'active') continue;
+      if (state === 'waiting' || state === 'delayed' || state === 'prioritized' || state === 'waiting-children') return 'pending';
+      if (existing) await existing.remove(); // ended and kept: its id would make the add a no-op
+      await this.add(name, data, { delayMs, jobId });
+      return 'added';
+    }
+    return 'all-running';
+  }
+
   /** Several jobs in one round trip per queue (the outbox relay's batches). */
   async addBulk(jobs: { name: JobName; data: JobDataByName[JobName]; jobId: string; delayMs: number }[]): Promise<void> {
     const byQueue = new Map<QueueName, typeof jobs>();

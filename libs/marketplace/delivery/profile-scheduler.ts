@@ -2,7 +2,10 @@ import { Inject, Injectable } from '@nestjs/common';
 import { PLACARD_CONFIG, PlacardConfig, scaledMs } from '#libs/config';
 import { QueueProducer } from '#libs/queue';
 
-/** Profiles are recomputed a little after posts arrive, once per burst (debounced by job id). */
+/**
+ * Profiles are recomputed a little after posts arrive, once per burst; posts that arrive while a
+ * recompute runs get one of their own (`addDebounced`).
+ */
 const PROFILE_DEBOUNCE_MINUTES = 5;
 
 @Injectable()
@@ -14,6 +17,6 @@ export class ProfileScheduler {
 
   async schedule(channelIds: string[]): Promise<void> {
     const delayMs = scaledMs(this.config, PROFILE_DEBOUNCE_MINUTES);
-    for (const channelId of channelIds) await this.producer.add('profile-channel', { channelId }, { delayMs });
+    for (const channelId of channelIds) await this.producer.addDebounced('profile-channel', { channelId }, delayMs);
   }
 }
