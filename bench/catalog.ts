@@ -1,9 +1,9 @@
 import { Client, Pool } from 'pg';
-import { REBUILD_TOPIC_SCORES_SQL, STORED_EVIDENCE_POSTS, catalogQuery, recommendationsQuery } from '#libs/marketplace';
+import { RECOMMENDATIONS_SQL, REBUILD_TOPIC_SCORES_SQL, STORED_EVIDENCE_POSTS, catalogQuery, recommendationsParams } from '#libs/marketplace';
 import { baseEnv, expectStatus, freePort, freshDatabase, json, log, pgClient, prng, startNode, waitForHttp } from './lib/common';
 import { cpuMsPerRequest, cpuSnapshot } from './lib/cpu';
 import { LoadResult, fixedRate, fmt, httpFixedRate, serverMeanMs } from './lib/load';
-import { ChannelSeed, insertChannels, seedAdvertisers, seedOwners } from './lib/seed';
+import { Advertiser, ChannelSeed, insertChannels, seedAdvertisers, seedOwners } from './lib/seed';
 
 export interface CatalogFigures {
   channels: number;
@@ -125,9 +125,8 @@ function sqlSearch(pool: Pool, topic: string): Promise<unknown> {
   const { sql, params } = catalogQuery({ topic });
   return pool.query(sql, params);
 }
-async function sqlRecommend(pool: Pool, topics: string[]): Promise<unknown> {
-  const { sql, params } = recommendationsQuery(topics, [], []);
-  return pool.query(sql, params);
+function sqlRecommend(pool: Pool, advertiser: Advertiser): Promise<unknown> {
+  return pool.query({ name: 'recommendations', text: RECOMMENDATIONS_SQL, values: recommendationsParams(advertiser.id, advertiser.campaignId) });
 }
 /** Inserts the catalog's channels and returns how many list each topic. */
 async function seedCatalog(db: Client, owners: string[]): Promise<Record<string, number>> {
@@ -190,10 +189,9 @@ export async function benchCatalog(): Promise<CatalogFigures> {
     await expectStatus('recommendations without cache', json(`${uncachedUrl}/v1/campaigns/${advertiser.campaignId}/recommendations`, { headers }), 200);
 
     const search = catalogQuery({ topic: 'crypto' });
-    const recommendations = recommendationsQuery(campaignTopics, [], []);
     const explain = {
       search: await explainPlan(db, search.sql, search.params),
-      recommendations: await explainPlan(db, recommendations.sql, recommendations.params),
+      recommendations: await explainPlan(db, RECOMMENDATIONS_SQL, recommendationsParams(advertiser.id, advertiser.campaignId)),
     };
 
     // sequential latency with nothing else running (second pass of each counts): where does the time go?
@@ -201,7 +199,7 @@ export async function benchCatalog(): Promise<CatalogFigures> {
     const probes: Record<string, (k: number) => Promise<unknown>> = {
       'catalog search, SQL': (k) => sqlSearch(sqlPool, TOPICS[k % TOPICS.length]),
       'catalog search, API': (k) => json(`${apiUrl}/v1/channels?topic=${TOPICS[k % TOPICS.length]}`, { headers }),
-      'recommendation queries, SQL': () => sqlRecommend(sqlPool, campaignTopics),
+      'recommendation queries, SQL': () => sqlRecommend(sqlPool, advertiser),
       'recommendations, API': () => json(`${apiUrl}/v1/campaigns/${advertiser.campaignId}/recommendations`, { headers }),
       'recommendations, API without cache': () => json(`${uncachedUrl}/v1/campaigns/${advertiser.campaignId}/recommendations`, { headers }),
     };
@@ -226,7 +224,7 @@ export async function benchCatalog(): Promise<CatalogFigures> {
     const plan: [string, () => Promise<LoadResult>][] = [
       [`SQL: catalog query, topic filter @ ${RATE}/s`, () => fixedRate(`SQL: catalog query, topic filter @ ${RATE}/s`, RATE, DURATION_S, () => sqlSearch(sqlPool, nextTopic()))],
       [`GET /v1/channels?topic= @ ${RATE}/s`, () => http(`GET /v1/channels?topic= @ ${RATE}/s`, () => `/v1/channels?topic=${nextTopic()}`)],
-      [`SQL: recommendation queries @ ${RATE}/s`, () => fixedRate(`SQL: recommendation queries @ ${RATE}/s`, RATE, DURATION_S, () => sqlRecommend(sqlPool, campaignTopics))],
+      [`SQL: recommendation queries @ ${RATE}/s`, () => fixedRate(`SQL: recommendation queries @ ${RATE}/s`, RATE, DURATION_S, () => sqlRecommend(sqlPool, advertiser))],
       [
         `GET /v1/campaigns/:id/recommendations, cache off @ ${RATE}/s`,
         () => http(`GET /v1/campaigns/:id/recommendations, cache off @ ${RATE}/s`, recommendationsPath, uncachedUrl),

@@ -202,6 +202,17 @@ describe('channel content: ingest without people, profiles, catalog, recommendat
       .send({ name: 'Wallet (EN)', topics: ['crypto'], languages: [], excludedTopics: ['gambling'] });
     const ranked = await advertiserApi(stack).get(`/v1/campaigns/${campaign.body.id}/recommendations`).set(advertiser.auth);
     expect(ranked.status).toBe(200);
+    // only the campaign's advertiser gets its recommendations, also while they are remembered
+    const stranger = await signUp(stack, 'advertiser');
+    for (const [auth, id] of [
+      [stranger.auth, campaign.body.id],
+      [advertiser.auth, '00000000-0000-4000-8000-000000000000'],
+    ] as const) {
+      const refused = await advertiserApi(stack).get(`/v1/campaigns/${id}/recommendations`).set(auth);
+      expect([refused.status, refused.body.error?.code]).toEqual([404, 'not_found']);
+    }
+    const malformed = await advertiserApi(stack).get(`/v1/campaigns/not-a-uuid/recommendations`).set(advertiser.auth);
+    expect([malformed.status, malformed.body.error?.code]).toEqual([400, 'validation_failed']);
     const ids = ranked.body.items.map((item: { id: string }) => item.id);
     expect(ids).toContain(crypto.id);
     expect(ids).not.toContain(mixed.id);

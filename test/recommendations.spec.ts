@@ -55,12 +55,22 @@ describe('recommendations: ranked on topic shares, explained from the evidence o
   let database: TestDatabase;
   let db: DataSource;
   let service: RecommendationsService;
+  let advertiserId: string;
+
+  /** A campaign of the test advertiser, stored as it is (the API also dedupes its topics). */
+  async function saveCampaign(targeting: Pick<CampaignEntity, 'topics' | 'excludedTopics' | 'languages'>, owner = advertiserId): Promise<CampaignEntity> {
+    const [row] = await db.query(`INSERT INTO campaigns (advertiser_id, name, topics, languages, excluded_topics) VALUES ($1, 'Test', $2, $3, $4) RETURNING id`, [
+      owner, targeting.topics, targeting.languages, targeting.excludedTopics,
+    ]);
+    return { id: row.id, advertiserId: owner, ...targeting } as CampaignEntity;
+  }
 
   beforeAll(async () => {
     database = await freshDatabase();
     db = database.db;
     service = new RecommendationsService(db, { recommendationsCacheSeconds: 0 } as PlacardConfig);
     const [owner] = await db.query(`INSERT INTO accounts (kind, email, name) VALUES ('owner', 'recommendations-owner@example.com', 'Owner') RETURNING id`);
+    [{ id: advertiserId }] = await db.query(`INSERT INTO accounts (kind, email, name) VALUES ('advertiser', 'recommendations-advertiser@example.com', 'Advertiser') RETURNING id`);
     const random = createRandom(7);
     for (let i = 0; i < CHANNELS; i++) {
       const language = LANGUAGES[i % LANGUAGES.length];
@@ -108,7 +118,7 @@ describe('recommendations: ranked on topic shares, explained from the evidence o
     }));
   }
 
-  const campaigns: [string, Partial<CampaignEntity>][] = [
+  const campaigns: [string, Pick<CampaignEntity, 'topics' | 'excludedTopics' | 'languages'>][] = [
     ['one topic', { topics: ['crypto'], excludedTopics: [], languages: [] }],
     ['two topics', { topics: ['crypto', 'finance'], excludedTopics: [], languages: [] }],
     ['two topics, an excluded topic that is also a brand-safety category', { topics: ['finance', 'technology'], excludedTopics: ['gambling'], languages: [] }],
@@ -117,10 +127,10 @@ describe('recommendations: ranked on topic shares, explained from the evidence o
   ];
   for (const [what, targeting] of campaigns) {
     it(`gives exactly the matcher's ranking, scores and reasons on full profiles: ${what}`, async () => {
-      const campaign = { id: randomUUID(), ...targeting } as CampaignEntity;
+      const campaign = await saveCampaign(targeting);
       const expected = await exhaustive(campaign);
       expect(expected.length).toBeGreaterThan(0);
-      const actual = await service.forCampaign(campaign);
+      const actual = await service.forCampaign(campaign.advertiserId, campaign.id);
       expect(actual).toEqual(expected);
       for (const item of actual) {
         // every score is explained by its reasons: the sum of the listed shares, capped at 1
@@ -163,8 +173,8 @@ describe('recommendations: ranked on topic shares, explained from the evidence o
   });
 
   it('follows a channel suspended, verified, moved to another language or grown after its rows were written', async () => {
-    const campaign = { id: randomUUID(), topics: ['crypto', 'finance'], excludedTopics: [], languages: ['en'] } as unknown as CampaignEntity;
-    const [first, second] = await service.forCampaign(campaign);
+    const campaign = await saveCampaign({ topics: ['crypto', 'finance'], excludedTopics: [], languages: ['en'] });
+    const [first, second] = await service.forCampaign(campaign.advertiserId, campaign.id);
     const [pending] = await db.query(`SELECT id FROM channels WHERE status = 'pending' AND language = 'en' LIMIT 1`);
     const [russian] = await db.query(`SELECT id FROM channels WHERE status = 'verified' AND language = 'ru' LIMIT 1`);
     const restore = await db.query(`SELECT id, status, language, subscribers FROM channels WHERE id = ANY($1::uuid[])`, [[first.id, second.id, pending.id, russian.id]]);
@@ -173,23 +183,23 @@ describe('recommendations: ranked on topic shares, explained from the evidence o
       await db.query(`UPDATE channels SET subscribers = 9999999 WHERE id = $1`, [second.id]);
       await db.query(`UPDATE channels SET status = 'verified' WHERE id = $1`, [pending.id]);
       await db.query(`UPDATE channels SET language = 'en' WHERE id = $1`, [russian.id]);
-      const after = await service.forCampaign(campaign);
+      const after = await service.forCampaign(campaign.advertiserId, campaign.id);
       expect(after).toEqual(await exhaustive(campaign));
       expect(after.map((item) => item.id)).not.toContain(first.id);
       expect(after.find((item) => item.id === second.id)?.subscribers).toBe(9999999);
     } finally {
       for (const row of restore) await db.query(`UPDATE channels SET status = $2, language = $3, subscribers = $4 WHERE id = $1`, [row.id, row.status, row.language, row.subscribers]);
     }
-    expect(await service.forCampaign(campaign)).toEqual(await exhaustive(campaign));
+    expect(await service.forCampaign(campaign.advertiserId, campaign.id)).toEqual(await exhaustive(campaign));
   });
 
   it('leaves out a channel whose profile was cleared while its score rows remain', async () => {
-    const campaign = { id: randomUUID(), topics: ['crypto'], excludedTopics: [], languages: [] } as unknown as CampaignEntity;
-    const [first] = await service.forCampaign(campaign);
+    const campaign = await saveCampaign({ topics: ['crypto'], excludedTopics: [], languages: [] });
+    const [first] = await service.forCampaign(campaign.advertiserId, campaign.id);
     const [saved] = await db.query(`SELECT topic_profile FROM channels WHERE id = $1`, [first.id]);
     try {
       await db.query(`UPDATE channels SET topic_profile = NULL WHERE id = $1`, [first.id]);
-      const items = await service.forCampaign(campaign);
+      const items = await service.forCampaign(campaign.advertiserId, campaign.id);
       expect(items.length).toBeGreaterThan(0);
       expect(items.map((item) => item.id)).not.toContain(first.id);
     } finally {
@@ -198,8 +208,8 @@ describe('recommendations: ranked on topic shares, explained from the evidence o
   });
 
   it('shows the post ids of the evidence in the reasons', async () => {
-    const campaign = { id: randomUUID(), topics: ['crypto', 'finance'], excludedTopics: [], languages: [] } as unknown as CampaignEntity;
-    const items = await service.forCampaign(campaign);
+    const campaign = await saveCampaign({ topics: ['crypto', 'finance'], excludedTopics: [], languages: [] });
+    const items = await service.forCampaign(campaign.advertiserId, campaign.id);
     expect(items.some((item) => item.reasons.some((reason) => reason.postIds.length === 3))).toBe(true);
     const [row] = await db.query(`SELECT topic_evidence FROM channels WHERE id = $1`, [items[0].id]);
     const postIds = new Set((row.topic_evidence ?? []).map((post: { postId: string }) => post.postId));
@@ -234,14 +244,31 @@ describe('recommendations: ranked on topic shares, explained from the evidence o
     for (let k = 0; k < 12; k++) pairs.push([0.15 + k * 0.0001, 0.15 - k * 0.0001]);
     const ids = await insertShares('edge', pairs.map(([science, art], k) => ({ shares: { science, art }, subscribers: k % 2 === 0 ? 5000 : 7000 })));
     try {
-      const campaign = { id: randomUUID(), topics: ['science', 'art'], excludedTopics: [], languages: [] } as unknown as CampaignEntity;
+      const campaign = await saveCampaign({ topics: ['science', 'art'], excludedTopics: [], languages: [] });
       const expected = await exhaustive(campaign);
       expect(expected).toHaveLength(50);
       expect(new Set(expected.map((item) => item.score)).size).toBeLessThan(40); // ties after rounding decide the cut
-      expect(await service.forCampaign(campaign)).toEqual(expected);
+      expect(await service.forCampaign(campaign.advertiserId, campaign.id)).toEqual(expected);
     } finally {
       await db.query(`DELETE FROM channels WHERE id = ANY($1::uuid[])`, [ids]);
     }
+  });
+
+  it("refuses another advertiser's campaign and an unknown one, also once a ranking is remembered; the schema holds a campaign to 10 topics", async () => {
+    const cached = new RecommendationsService(db, { recommendationsCacheSeconds: 60 } as PlacardConfig);
+    const campaign = await saveCampaign({ topics: ['crypto'], excludedTopics: [], languages: [] });
+    const [other] = await db.query(`INSERT INTO accounts (kind, email, name) VALUES ('advertiser', $1, 'Other') RETURNING id`, [`${randomUUID()}@example.com`]);
+    expect((await cached.forCampaign(advertiserId, campaign.id)).length).toBeGreaterThan(0);
+    for (const [who, id] of [
+      [other.id, campaign.id],
+      [advertiserId, randomUUID()],
+    ]) {
+      await expect(cached.forCampaign(who, id)).rejects.toMatchObject({ code: 'not_found' });
+    }
+    const eleven = ['crypto', 'finance', 'technology', 'news_politics', 'humor', 'education', 'travel', 'science', 'art', 'music', 'sports'];
+    await expect(saveCampaign({ topics: eleven, excludedTopics: [], languages: [] })).rejects.toThrow(/campaigns_topics_limit/);
+    const ten = await saveCampaign({ topics: eleven.slice(1), excludedTopics: [], languages: [] });
+    expect(await service.forCampaign(advertiserId, ten.id)).toEqual(await exhaustive(ten));
   });
 
   it("sums a channel's shares in the campaign's topic order, as the matcher does, where the order changes the rounding", async () => {
@@ -273,11 +300,11 @@ describe('recommendations: ranked on topic shares, explained from the evidence o
       ...triples.map(([science, art, music]) => ({ shares: { science, art, music }, subscribers: 3000 })),
     ]);
     try {
-      const campaign = { id: randomUUID(), topics: ['science', 'art', 'music'], excludedTopics: [], languages: [] } as unknown as CampaignEntity;
+      const campaign = await saveCampaign({ topics: ['science', 'art', 'music'], excludedTopics: [], languages: [] });
       const expected = await exhaustive(campaign);
       expect(expected).toHaveLength(50); // the cut falls among the 60, which round both ways
       expect(new Set(triples.map(([a, b, c]) => Math.round((0 + a + b + c) * 1000)))).toEqual(new Set([600, 601]));
-      expect(await service.forCampaign(campaign)).toEqual(expected);
+      expect(await service.forCampaign(campaign.advertiserId, campaign.id)).toEqual(expected);
     } finally {
       await db.query(`DELETE FROM channels WHERE id = ANY($1::uuid[])`, [ids]);
     }

@@ -1,8 +1,12 @@
-import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
 import { AccountEntity } from '../accounts/account.entities';
+
+/** A campaign lists at most this many topics (the recommendation statement adds their shares term by term). */
+export const CAMPAIGN_MAX_TOPICS = 10;
 
 @Entity('campaigns')
 @Index('campaigns_advertiser', ['advertiserId', 'createdAt'])
+@Check('campaigns_topics_limit', `cardinality(topics) <= ${CAMPAIGN_MAX_TOPICS}`)
 export class CampaignEntity {
   @PrimaryGeneratedColumn('uuid') id: string;
   @Column({ type: 'uuid' }) advertiserId: string;

@@ -44,7 +44,6 @@ export class CampaignsController {
   @Get(':id/recommendations')
   @ApiOperation({ summary: 'Verified channels ranked by contextual fit, each score explained' })
   async recommend(@CurrentAccount() account: AuthenticatedAccount, @Param('id', new ParseUUIDPipe()) id: string) {
-    const campaign = await this.campaigns.getCampaign(account.id, id);
-    return { items: await this.recommendations.forCampaign(campaign) };
+    return { items: await this.recommendations.forCampaign(account.id, id) };
   }
 }

@@ -12,10 +12,11 @@ import {
   MinLength,
   ValidateNested,
 } from 'class-validator';
+import { CAMPAIGN_MAX_TOPICS } from '#libs/marketplace';
 
 export class CreateCampaignDto {
   @ApiProperty({ example: 'Wallet launch' }) @IsString() @MinLength(1) @MaxLength(120) name: string;
-  @ApiProperty({ example: ['crypto', 'finance'] }) @IsArray() @ArrayMaxSize(10) @IsString({ each: true }) topics: string[];
+  @ApiProperty({ example: ['crypto', 'finance'] }) @IsArray() @ArrayMaxSize(CAMPAIGN_MAX_TOPICS) @IsString({ each: true }) topics: string[];
   @ApiProperty({ example: ['en', 'ru'] })
   @IsArray()
   @ArrayMaxSize(20)
