@@ -10,6 +10,8 @@ export interface CatalogFigures {
   seedSeconds: number;
   runs: LoadResult[];
   explain: { search: string; recommendations: string };
+  /** per statement, how Postgres planned 12 executions of it prepared on one connection: generic / custom plans */
+  plans: Record<string, { generic: number; custom: number }>;
   topicShare: Record<string, number>;
   /** mean ms per request, one at a time */
   sequential: Record<string, number>;
@@ -116,14 +118,14 @@ const SEED_EVIDENCE_SQL = `
    WHERE seed.id = c.id AND seed.topic_profile IS NOT NULL`;
 
 /**
- * The SQL the two services run, built by the services' own functions: the catalog page query (its
- * cards carry their prices); the recommendation statement (candidates, their order, and the cards,
+ * The SQL the two services run, prepared as they run it: the catalog page query (its cards carry
+ * their prices); the recommendation statement (candidates, their order, and the cards,
  * profiles and prices of the 50 returned; the matcher's pass over those runs in Node and is not part
  * of the SQL baseline).
  */
 function sqlSearch(pool: Pool, topic: string): Promise<unknown> {
   const { sql, params } = catalogQuery({ topic });
-  return pool.query(sql, params);
+  return pool.query({ name: 'catalog-topic', text: sql, values: params }); // prepared, as the service runs it
 }
 function sqlRecommend(pool: Pool, advertiser: Advertiser): Promise<unknown> {
   return pool.query({ name: 'recommendations', text: RECOMMENDATIONS_SQL, values: recommendationsParams(advertiser.id, advertiser.campaignId) });
@@ -139,6 +141,22 @@ function seededTopicShare(seeds: ChannelSeed[]): Record<string, number> {
   const topicShare: Record<string, number> = {};
   for (const seed of seeds) for (const id of seed.topicIds) topicShare[id] = (topicShare[id] ?? 0) + 1;
   return topicShare;
+}
+
+/**
+ * Runs each statement 12 times prepared on one connection and reads how Postgres planned them: after
+ * five custom plans it keeps the generic one when that is priced no worse; a statement planned anew
+ * every time pays its planning on every request.
+ */
+async function planChoices(db: Client, statements: Record<string, { sql: string; params: unknown[] }>): Promise<CatalogFigures['plans']> {
+  const plans: CatalogFigures['plans'] = {};
+  for (const [what, { sql, params }] of Object.entries(statements)) {
+    const name = `bench_plans_${Object.keys(plans).length}`;
+    for (let i = 0; i < 12; i++) await db.query({ name, text: sql, values: params });
+    const { rows } = await db.query(`SELECT generic_plans, custom_plans FROM pg_prepared_statements WHERE name = $1`, [name]);
+    plans[what] = { generic: Number(rows[0].generic_plans), custom: Number(rows[0].custom_plans) };
+  }
+  return plans;
 }
 
 async function explainPlan(db: Client, sql: string, params: unknown[]): Promise<string> {
@@ -193,6 +211,11 @@ export async function benchCatalog(): Promise<CatalogFigures> {
       search: await explainPlan(db, search.sql, search.params),
       recommendations: await explainPlan(db, RECOMMENDATIONS_SQL, recommendationsParams(advertiser.id, advertiser.campaignId)),
     };
+    const plans = await planChoices(db, {
+      'catalog search': search,
+      recommendations: { sql: RECOMMENDATIONS_SQL, params: recommendationsParams(advertiser.id, advertiser.campaignId) },
+    });
+    log(`catalog: plans of 12 prepared executions ${JSON.stringify(plans)}`);
 
     // sequential latency with nothing else running (second pass of each counts): where does the time go?
     const sequential: Record<string, number> = {};
@@ -247,7 +270,7 @@ export async function benchCatalog(): Promise<CatalogFigures> {
       runs.push(result);
       if (label.startsWith('GET')) log(`  server-side mean per route so far: ${JSON.stringify(await serverMeanMs(label.includes('cache off') ? uncachedUrl : apiUrl))}`);
     }
-    return { channels: CHANNELS, seedSeconds, runs, explain, topicShare, sequential, cpu };
+    return { channels: CHANNELS, seedSeconds, runs, explain, plans, topicShare, sequential, cpu };
   } finally {
     await api.stop();
     await uncachedApi.stop();

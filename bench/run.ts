@@ -112,6 +112,9 @@ function render(machine: MachineFigures, booking: BookingFigures | null, deals: 
       `- CPU ms per request sent during each run, API processes / Postgres (all its processes on this machine) / the bench itself (the load generator; it also runs the SQL rows' queries): ${catalog.runs
         .map((run, k) => `${run.label.replace(/ @ \d+\/s$/, '')} ${fmt(catalog.cpu[k].api, 2)} / ${fmt(catalog.cpu[k].postgres, 2)} / ${fmt(catalog.cpu[k].bench, 2)}`)
         .join('; ')}`,
+      `- plans of 12 executions prepared on one connection, generic / custom (a custom plan is planned anew): ${Object.entries(catalog.plans)
+        .map(([what, plan]) => `${what} ${plan.generic} / ${plan.custom}`)
+        .join('; ')}`,
       '',
       'EXPLAIN (ANALYZE, BUFFERS), catalog search for topic crypto:',
       '',

@@ -15,9 +15,11 @@ function preparedName(text: string): string {
 }
 
 /**
- * Runs one statement as a named prepared statement: each Postgres connection parses and plans it
- * once, then only binds and executes it. For hot statements whose planning costs Postgres more than
- * their execution (CTEs like the booking's and the ledger's). Given a DataSource (or a manager
+ * Runs one statement as a named prepared statement: each Postgres connection parses it once and,
+ * after five executions, keeps its generic plan when that is priced no worse than the plans made for
+ * the values, then only binds and executes it. For hot statements whose planning costs Postgres more
+ * than their execution (CTEs like the booking's and the ledger's). A parameter the planner prices
+ * blind, like a LIMIT, can make it plan every execution anew: write such values into the text. Given a DataSource (or a manager
  * outside a transaction) it runs on the pg pool under TypeORM; given the manager of a transaction,
  * on that transaction's connection. Errors are pg's own, with `code` and `constraint` on the error
  * itself, which the helpers in transaction.ts read as they read TypeORM's.

@@ -92,8 +92,15 @@ function byRank(a: { id: string; subscribers: number; result: MatchResult }, b: 
 
 /** The parameters of RECOMMENDATIONS_SQL for one advertiser's campaign. */
 export function recommendationsParams(advertiserId: string, campaignId: string): unknown[] {
-  return [campaignId, advertiserId, PER_TOPIC, RESULTS, DEFAULT_BRAND_SAFETY_THRESHOLD, DEFAULT_EXCLUDED_TOPIC_THRESHOLD, DEFAULT_MIN_SCORE, BRAND_SAFETY_PREFIX];
+  return [campaignId, advertiserId];
 }
+
+/** A number for SQL text: the limits and thresholds are constants of the statement, not parameters. */
+const literal = (value: number): string => {
+  if (!Number.isFinite(value)) throw new Error(`not a number for SQL: ${value}`);
+  return String(value);
+};
+const BRAND_SAFETY_KEY = `'${BRAND_SAFETY_PREFIX.replace(/'/g, "''")}'`;
 
 /** The campaign's wanted topics added term by term, in its order: `position` is 1-based. */
 const wantedShare = (position: number): string => `coalesce((k.shares->>(cp.wanted[${position}]))::float8, 0)`;
@@ -117,11 +124,16 @@ const wantedShare = (position: number): string => `coalesce((k.shares->>(cp.want
  * rounded to thousandths: `Math.round(x * 1000)` is `floor(x * 1000 + 0.5)` for the scores in
  * [0, 1000] this can see; ties go to the larger audience, then the smaller id (uuid order is the
  * order of its hex text). A channel below the matcher's minimum score is not eligible.
+ *
+ * Limits and thresholds are written into the text and only the campaign is a parameter: with its
+ * LIMITs as parameters Postgres priced the generic plan as if a tenth of each topic's rows were read,
+ * chose a custom plan for every execution, and planned the statement each time (about as long as
+ * running it).
  */
 export const RECOMMENDATIONS_SQL = `WITH cp AS (
       SELECT c.topics, c.excluded_topics, c.languages,
              ARRAY(SELECT t.topic FROM unnest(c.topics) WITH ORDINALITY AS t(topic, n) GROUP BY t.topic ORDER BY min(t.n)) AS wanted,
-             c.excluded_topics || ARRAY(SELECT $8 || x FROM unnest(c.excluded_topics) AS x) AS blocking_keys
+             c.excluded_topics || ARRAY(SELECT ${BRAND_SAFETY_KEY} || x FROM unnest(c.excluded_topics) AS x) AS blocking_keys
         FROM campaigns c
        WHERE c.id = $1 AND c.advertiser_id = $2
     ), candidates AS (
@@ -132,21 +144,21 @@ export const RECOMMENDATIONS_SQL = `WITH cp AS (
           SELECT s.channel_id, s.channel_subscribers AS subscribers, s.shares
             FROM channel_topic_scores s
            WHERE s.topic = wanted.topic AND s.channel_verified
-             AND s.brand_safety_max < $5
+             AND s.brand_safety_max < ${literal(DEFAULT_BRAND_SAFETY_THRESHOLD)}
              AND (cardinality(cp.languages) = 0 OR s.channel_language = ANY(cp.languages))
              AND (NOT s.shares ?| cp.blocking_keys
                   OR NOT EXISTS (SELECT 1 FROM unnest(cp.excluded_topics) AS excluded(id)
-                                  WHERE coalesce((s.shares->>excluded.id)::float8, 0) + coalesce((s.shares->>($8 || excluded.id))::float8, 0) >= $6))
+                                  WHERE coalesce((s.shares->>excluded.id)::float8, 0) + coalesce((s.shares->>(${BRAND_SAFETY_KEY} || excluded.id))::float8, 0) >= ${literal(DEFAULT_EXCLUDED_TOPIC_THRESHOLD)}))
            ORDER BY s.score DESC
-           LIMIT $3) pick
+           LIMIT ${literal(PER_TOPIC)}) pick
     ), best AS (
       SELECT k.channel_id, m.thousandths
         FROM candidates k
        CROSS JOIN cp
        CROSS JOIN LATERAL (SELECT floor(LEAST(1, 0::float8 + ${Array.from({ length: CAMPAIGN_MAX_TOPICS }, (_, i) => wantedShare(i + 1)).join(' + ')}) * 1000 + 0.5) AS thousandths) m
-       WHERE m.thousandths / 1000 >= $7
+       WHERE m.thousandths / 1000 >= ${literal(DEFAULT_MIN_SCORE)}
        ORDER BY m.thousandths DESC, k.subscribers DESC, k.channel_id
-       LIMIT $4
+       LIMIT ${literal(RESULTS)}
     )
     SELECT cp.topics, cp.excluded_topics,
            (SELECT coalesce(json_agg(json_build_object(
