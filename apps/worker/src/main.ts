@@ -7,6 +7,7 @@ import { DataSource } from 'typeorm';
 import { PinoNestLogger, createLogger } from '#libs/common';
 import { PLACARD_CONFIG, PlacardConfig, parseConfig } from '#libs/config';
 import { checkHealth, exitOnStartupError } from '#libs/http';
+import { TopicEngine } from '#libs/marketplace';
 import { REDIS_CONNECTION } from '#libs/queue';
 import type { Redis } from 'ioredis';
 import { BackgroundLoops } from './background-loops';
@@ -29,6 +30,7 @@ export async function startWorker(port?: number): Promise<RunningWorker> {
   const registry = context.get(Registry);
   registry.setDefaultLabels({ app: 'worker' });
   collectDefaultMetrics({ register: registry });
+  await context.get(TopicEngine).load(); // before the first profile or context check needs it
   const runner = context.get(JobRunner);
   const loops = context.get(BackgroundLoops);
   const poller = context.get(UpdatesPoller);

@@ -17,5 +17,5 @@ export interface ContextVerdict {
 
 /** The contextual part of delivery verification: does the channel still fit what was booked? */
 export interface ContextChecker {
-  check(input: ContextCheckInput): ContextVerdict;
+  check(input: ContextCheckInput): Promise<ContextVerdict>;
 }

@@ -221,7 +221,7 @@ export class DeliveryService {
        (SELECT id, text, posted_at, message_id FROM channel_posts WHERE channel_id = $1 AND message_id > $2 ORDER BY message_id ASC LIMIT $3)`,
       [placement.channelId, messageId, SURROUNDING_POSTS],
     );
-    const verdict = this.context.check({
+    const verdict = await this.context.check({
       bookedTopics: placement.bookedTopics,
       excludedTopics: placement.excludedTopics,
       surroundingPosts: posts.map((post) => ({ id: post.id, text: post.text, date: new Date(post.posted_at) })),

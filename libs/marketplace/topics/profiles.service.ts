@@ -22,11 +22,12 @@ export class ProfilesService {
       [channelId, PROFILE_POSTS],
     );
     if (posts.length === 0) return null;
+    const { model, languageIdentifier } = await this.engine.load();
     const profile = buildChannelProfile(
       posts.map((post) => ({ id: post.id, text: post.text, date: new Date(post.posted_at) })),
-      this.engine.model,
+      model,
       new Date(),
-      { languageIdentifier: this.engine.languageIdentifier },
+      { languageIdentifier },
     );
     const stored: StoredProfileWithReasons = {
       language: profile.language,

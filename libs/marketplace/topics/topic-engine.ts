@@ -1,4 +1,4 @@
-import { Injectable, OnModuleInit } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import {
   ChannelProfile,
   LanguageIdentifier,
@@ -9,24 +9,26 @@ import {
   scriptLanguageIdentifier,
 } from '#libs/topics';
 
-/** The shipped topic model and language identifier, loaded once per process. */
+export interface LoadedTopicEngine {
+  model: TopicClassifier;
+  languageIdentifier: LanguageIdentifier;
+}
+
+/**
+ * The shipped topic model and language identifier, loaded once per process on first use: the worker
+ * loads them as it starts; the API processes, which rank on stored profiles, never hold them (16 MB of
+ * resident memory and the language identifier's WebAssembly instance).
+ */
 @Injectable()
-export class TopicEngine implements OnModuleInit {
-  private loadedModel: TopicClassifier | null = null;
-  private languages: LanguageIdentifier = scriptLanguageIdentifier;
+export class TopicEngine {
+  private loading: Promise<LoadedTopicEngine> | null = null;
 
-  async onModuleInit(): Promise<void> {
-    this.loadedModel = loadTopicModel(SHIPPED_MODEL_PATH);
-    this.languages = await loadLanguageIdentifier().catch(() => scriptLanguageIdentifier);
-  }
-
-  get model(): TopicClassifier {
-    if (!this.loadedModel) this.loadedModel = loadTopicModel(SHIPPED_MODEL_PATH);
-    return this.loadedModel;
-  }
-
-  get languageIdentifier(): LanguageIdentifier {
-    return this.languages;
+  load(): Promise<LoadedTopicEngine> {
+    this.loading ??= (async () => ({
+      model: loadTopicModel(SHIPPED_MODEL_PATH),
+      languageIdentifier: await loadLanguageIdentifier().catch(() => scriptLanguageIdentifier),
+    }))();
+    return this.loading;
   }
 }
 

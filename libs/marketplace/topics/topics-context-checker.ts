@@ -12,7 +12,7 @@ export class TopicsContextChecker implements ContextChecker {
     @Inject(PLACARD_CONFIG) private readonly config: PlacardConfig,
   ) {}
 
-  check(input: ContextCheckInput): ContextVerdict {
+  async check(input: ContextCheckInput): Promise<ContextVerdict> {
     if (input.profile === null && input.surroundingPosts.length === 0) {
       return { verdict: 'not_checked', score: null, detail: 'context was not checked: the channel has no ingested posts yet' };
     }
@@ -23,12 +23,13 @@ export class TopicsContextChecker implements ContextChecker {
       postCount: input.profile?.postCount ?? 0,
       evidence: [], // the context is judged on the surrounding posts; the profile gives only the shares at booking
     };
+    const { model, languageIdentifier } = await this.engine.load();
     const result = checkContext(
       { bookedTopics: input.bookedTopics, excludedTopics: input.excludedTopics, threshold: this.config.contextThreshold },
       input.surroundingPosts,
       profile,
-      this.engine.model,
-      { languageIdentifier: this.engine.languageIdentifier },
+      model,
+      { languageIdentifier },
     );
     return {
       verdict: result.passed ? 'passed' : 'failed',
