@@ -40,6 +40,8 @@ export interface PlacardConfig {
   postRetentionDays: number;
   contextThreshold: number;
   recommendationsCacheSeconds: number;
+  /** how many processes each API runs as, sharing its port */
+  apiProcesses: number;
   /** how long an API process reuses a key's lookup; revocation is still seen at once (Redis marker) */
   apiKeyCacheSeconds: number;
   channelRecheckMinutes: number;
@@ -172,6 +174,7 @@ export function parseConfig(env: Env = process.env): PlacardConfig {
     postRetentionDays: read.number('POST_RETENTION_DAYS', 30, { min: 1 }),
     contextThreshold: read.number('CONTEXT_THRESHOLD', 0.2, { min: 0, max: 1 }),
     recommendationsCacheSeconds: read.number('RECOMMENDATIONS_CACHE_SECONDS', 30, { min: 0, max: 3600 }),
+    apiProcesses: read.number('API_PROCESSES', 1, { integer: true, min: 1, max: 64 }),
     apiKeyCacheSeconds: read.number('API_KEY_CACHE_SECONDS', 30, { min: 0, max: 300 }),
     channelRecheckMinutes: read.number('CHANNEL_RECHECK_MINUTES', 360, { min: 0.001 }),
     rateLimitPerMinute: read.number('RATE_LIMIT_PER_MINUTE', 600, { integer: true, min: 1 }),

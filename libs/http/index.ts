@@ -11,4 +11,5 @@ export * from './presenters';
 export * from './common-dtos';
 export * from './accounts.controller';
 export * from './startup';
+export * from './processes';
 export * from './stripe-webhook.controller';

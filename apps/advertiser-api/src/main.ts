@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { exitOnStartupError, startHttpApi } from '#libs/http';
+import { runApiProcesses, startHttpApi } from '#libs/http';
 import { AdvertiserApiModule } from './advertiser-api.module';
 
 export async function startAdvertiserApi(port?: number) {
@@ -16,4 +16,4 @@ export async function startAdvertiserApi(port?: number) {
   return { app, url };
 }
 
-if (require.main === module) startAdvertiserApi().catch(exitOnStartupError);
+if (require.main === module) runApiProcesses('advertiser-api', startAdvertiserApi);

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { PLACARD_CONFIG, PlacardConfig } from '#libs/config';
-import { exitOnStartupError, startHttpApi } from '#libs/http';
+import { runApiProcesses, startHttpApi } from '#libs/http';
 import { PLATFORM_ADAPTER } from '#libs/marketplace';
 import type { PlatformAdapter } from '#libs/platforms';
 import { ChannelApiModule } from './channel-api.module';
@@ -27,4 +27,4 @@ async function registerTelegramWebhook(config: PlacardConfig, platform: Platform
   await platform.setWebhook(`${base}/telegram/webhook`, config.telegram.webhookSecret);
 }
 
-if (require.main === module) startChannelApi().catch(exitOnStartupError);
+if (require.main === module) runApiProcesses('channel-api', startChannelApi);
