@@ -27,6 +27,8 @@ const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 10);
  * per-campaign cache (the 4th run, which bench/run.ts reports against the target) and with it.
  */
 const CACHE_ON_SECONDS = '30';
+/** API_PROCESSES of the two APIs measured here (BENCH_API_PROCESSES). */
+export const CATALOG_API_PROCESSES = process.env.BENCH_API_PROCESSES ?? '1';
 
 /** Rough shares of Telegram channel topics (catalogs like TGStat): news, crypto and entertainment lead. */
 const TOPIC_WEIGHTS: Record<string, number> = {
@@ -168,8 +170,8 @@ export async function benchCatalog(): Promise<CatalogFigures> {
   const db = await pgClient(database.url);
   const port = freePort();
   const uncachedPort = freePort();
-  const api = startNode('advertiser-api', 'apps/advertiser-api/src/main.js', baseEnv(database.url, { ADVERTISER_API_PORT: String(port), RECOMMENDATIONS_CACHE_SECONDS: CACHE_ON_SECONDS }));
-  const uncachedApi = startNode('advertiser-api (no recommendations cache)', 'apps/advertiser-api/src/main.js', baseEnv(database.url, { ADVERTISER_API_PORT: String(uncachedPort), RECOMMENDATIONS_CACHE_SECONDS: '0' }));
+  const api = startNode('advertiser-api', 'apps/advertiser-api/src/main.js', baseEnv(database.url, { ADVERTISER_API_PORT: String(port), RECOMMENDATIONS_CACHE_SECONDS: CACHE_ON_SECONDS, API_PROCESSES: CATALOG_API_PROCESSES }));
+  const uncachedApi = startNode('advertiser-api (no recommendations cache)', 'apps/advertiser-api/src/main.js', baseEnv(database.url, { ADVERTISER_API_PORT: String(uncachedPort), RECOMMENDATIONS_CACHE_SECONDS: '0', API_PROCESSES: CATALOG_API_PROCESSES }));
   const sqlPool = new Pool({ connectionString: database.url, max: 10 });
   try {
     const apiUrl = `http://127.0.0.1:${port}`;

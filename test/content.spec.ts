@@ -202,6 +202,7 @@ describe('channel content: ingest without people, profiles, catalog, recommendat
       .send({ name: 'Wallet (EN)', topics: ['crypto'], languages: [], excludedTopics: ['gambling'] });
     const ranked = await advertiserApi(stack).get(`/v1/campaigns/${campaign.body.id}/recommendations`).set(advertiser.auth);
     expect(ranked.status).toBe(200);
+    expect(ranked.headers['content-type']).toBe('application/json; charset=utf-8');
     // only the campaign's advertiser gets its recommendations, also while they are remembered
     const stranger = await signUp(stack, 'advertiser');
     for (const [auth, id] of [

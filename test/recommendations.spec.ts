@@ -6,6 +6,7 @@ import type { PlacardConfig } from '#libs/config';
 import {
   REBUILD_TOPIC_SCORES_SQL,
   RecommendationsService,
+  type Recommendation,
   reasonPostsOf,
   topicScoreRows,
   type CampaignEntity,
@@ -56,6 +57,11 @@ describe('recommendations: ranked on topic shares, explained from the evidence o
   let db: DataSource;
   let service: RecommendationsService;
   let advertiserId: string;
+
+  /** What the API sends, parsed: the service writes the response's JSON text. */
+  async function recommend(from: RecommendationsService, advertiser: string, campaignId: string): Promise<Recommendation[]> {
+    return (JSON.parse(await from.forCampaign(advertiser, campaignId)) as { items: Recommendation[] }).items;
+  }
 
   /** A campaign of the test advertiser, stored as it is (the API also dedupes its topics). */
   async function saveCampaign(targeting: Pick<CampaignEntity, 'topics' | 'excludedTopics' | 'languages'>, owner = advertiserId): Promise<CampaignEntity> {
@@ -130,7 +136,7 @@ describe('recommendations: ranked on topic shares, explained from the evidence o
       const campaign = await saveCampaign(targeting);
       const expected = await exhaustive(campaign);
       expect(expected.length).toBeGreaterThan(0);
-      const actual = await service.forCampaign(campaign.advertiserId, campaign.id);
+      const actual = await recommend(service, campaign.advertiserId, campaign.id);
       expect(actual).toEqual(expected);
       for (const item of actual) {
         // every score is explained by its reasons: the sum of the listed shares, capped at 1
@@ -174,7 +180,7 @@ describe('recommendations: ranked on topic shares, explained from the evidence o
 
   it('follows a channel suspended, verified, moved to another language or grown after its rows were written', async () => {
     const campaign = await saveCampaign({ topics: ['crypto', 'finance'], excludedTopics: [], languages: ['en'] });
-    const [first, second] = await service.forCampaign(campaign.advertiserId, campaign.id);
+    const [first, second] = await recommend(service, campaign.advertiserId, campaign.id);
     const [pending] = await db.query(`SELECT id FROM channels WHERE status = 'pending' AND language = 'en' LIMIT 1`);
     const [russian] = await db.query(`SELECT id FROM channels WHERE status = 'verified' AND language = 'ru' LIMIT 1`);
     const restore = await db.query(`SELECT id, status, language, subscribers FROM channels WHERE id = ANY($1::uuid[])`, [[first.id, second.id, pending.id, russian.id]]);
@@ -183,23 +189,23 @@ describe('recommendations: ranked on topic shares, explained from the evidence o
       await db.query(`UPDATE channels SET subscribers = 9999999 WHERE id = $1`, [second.id]);
       await db.query(`UPDATE channels SET status = 'verified' WHERE id = $1`, [pending.id]);
       await db.query(`UPDATE channels SET language = 'en' WHERE id = $1`, [russian.id]);
-      const after = await service.forCampaign(campaign.advertiserId, campaign.id);
+      const after = await recommend(service, campaign.advertiserId, campaign.id);
       expect(after).toEqual(await exhaustive(campaign));
       expect(after.map((item) => item.id)).not.toContain(first.id);
       expect(after.find((item) => item.id === second.id)?.subscribers).toBe(9999999);
     } finally {
       for (const row of restore) await db.query(`UPDATE channels SET status = $2, language = $3, subscribers = $4 WHERE id = $1`, [row.id, row.status, row.language, row.subscribers]);
     }
-    expect(await service.forCampaign(campaign.advertiserId, campaign.id)).toEqual(await exhaustive(campaign));
+    expect(await recommend(service, campaign.advertiserId, campaign.id)).toEqual(await exhaustive(campaign));
   });
 
   it('leaves out a channel whose profile was cleared while its score rows remain', async () => {
     const campaign = await saveCampaign({ topics: ['crypto'], excludedTopics: [], languages: [] });
-    const [first] = await service.forCampaign(campaign.advertiserId, campaign.id);
+    const [first] = await recommend(service, campaign.advertiserId, campaign.id);
     const [saved] = await db.query(`SELECT topic_profile FROM channels WHERE id = $1`, [first.id]);
     try {
       await db.query(`UPDATE channels SET topic_profile = NULL WHERE id = $1`, [first.id]);
-      const items = await service.forCampaign(campaign.advertiserId, campaign.id);
+      const items = await recommend(service, campaign.advertiserId, campaign.id);
       expect(items.length).toBeGreaterThan(0);
       expect(items.map((item) => item.id)).not.toContain(first.id);
     } finally {
@@ -209,7 +215,7 @@ describe('recommendations: ranked on topic shares, explained from the evidence o
 
   it('shows the post ids of the evidence in the reasons', async () => {
     const campaign = await saveCampaign({ topics: ['crypto', 'finance'], excludedTopics: [], languages: [] });
-    const items = await service.forCampaign(campaign.advertiserId, campaign.id);
+    const items = await recommend(service, campaign.advertiserId, campaign.id);
     expect(items.some((item) => item.reasons.some((reason) => reason.postIds.length === 3))).toBe(true);
     const [row] = await db.query(`SELECT topic_evidence FROM channels WHERE id = $1`, [items[0].id]);
     const postIds = new Set((row.topic_evidence ?? []).map((post: { postId: string }) => post.postId));
@@ -248,7 +254,7 @@ describe('recommendations: ranked on topic shares, explained from the evidence o
       const expected = await exhaustive(campaign);
       expect(expected).toHaveLength(50);
       expect(new Set(expected.map((item) => item.score)).size).toBeLessThan(40); // ties after rounding decide the cut
-      expect(await service.forCampaign(campaign.advertiserId, campaign.id)).toEqual(expected);
+      expect(await recommend(service, campaign.advertiserId, campaign.id)).toEqual(expected);
     } finally {
       await db.query(`DELETE FROM channels WHERE id = ANY($1::uuid[])`, [ids]);
     }
@@ -258,17 +264,17 @@ describe('recommendations: ranked on topic shares, explained from the evidence o
     const cached = new RecommendationsService(db, { recommendationsCacheSeconds: 60 } as PlacardConfig);
     const campaign = await saveCampaign({ topics: ['crypto'], excludedTopics: [], languages: [] });
     const [other] = await db.query(`INSERT INTO accounts (kind, email, name) VALUES ('advertiser', $1, 'Other') RETURNING id`, [`${randomUUID()}@example.com`]);
-    expect((await cached.forCampaign(advertiserId, campaign.id)).length).toBeGreaterThan(0);
+    expect((await recommend(cached, advertiserId, campaign.id)).length).toBeGreaterThan(0);
     for (const [who, id] of [
       [other.id, campaign.id],
       [advertiserId, randomUUID()],
     ]) {
-      await expect(cached.forCampaign(who, id)).rejects.toMatchObject({ code: 'not_found' });
+      await expect(recommend(cached, who, id)).rejects.toMatchObject({ code: 'not_found' });
     }
     const eleven = ['crypto', 'finance', 'technology', 'news_politics', 'humor', 'education', 'travel', 'science', 'art', 'music', 'sports'];
     await expect(saveCampaign({ topics: eleven, excludedTopics: [], languages: [] })).rejects.toThrow(/campaigns_topics_limit/);
     const ten = await saveCampaign({ topics: eleven.slice(1), excludedTopics: [], languages: [] });
-    expect(await service.forCampaign(advertiserId, ten.id)).toEqual(await exhaustive(ten));
+    expect(await recommend(service, advertiserId, ten.id)).toEqual(await exhaustive(ten));
   });
 
   it("sums a channel's shares in the campaign's topic order, as the matcher does, where the order changes the rounding", async () => {
@@ -304,7 +310,7 @@ describe('recommendations: ranked on topic shares, explained from the evidence o
       const expected = await exhaustive(campaign);
       expect(expected).toHaveLength(50); // the cut falls among the 60, which round both ways
       expect(new Set(triples.map(([a, b, c]) => Math.round((0 + a + b + c) * 1000)))).toEqual(new Set([600, 601]));
-      expect(await service.forCampaign(campaign.advertiserId, campaign.id)).toEqual(expected);
+      expect(await recommend(service, campaign.advertiserId, campaign.id)).toEqual(expected);
     } finally {
       await db.query(`DELETE FROM channels WHERE id = ANY($1::uuid[])`, [ids]);
     }

@@ -97,6 +97,8 @@ export function httpLoad(options: HttpLoad): Promise<LoadResult> {
  */
 export async function fixedRate(label: string, rate: number, durationS: number, work: (i: number) => Promise<unknown>, maxInFlight = 256): Promise<LoadResult> {
   const latencies: number[] = [];
+  /** with BENCH_TAIL set: when each call was sent (ms into the run), to tell stalls from queueing */
+  const sentAt: number[] | null = process.env.BENCH_TAIL ? [] : null;
   let ok = 0;
   let errors = 0;
   let inFlight = 0;
@@ -125,6 +127,7 @@ export async function fixedRate(label: string, rate: number, durationS: number, 
     work(i).then(
       () => {
         latencies.push(performance.now() - t0);
+        sentAt?.push(t0 - started);
         ok++;
         onSettled();
       },
@@ -138,6 +141,7 @@ export async function fixedRate(label: string, rate: number, durationS: number, 
   if (inFlight === 0) settle();
   await allSettled;
   const elapsed = (performance.now() - started) / 1000;
+  if (sentAt) printTail(label, latencies, sentAt);
   const sorted = latencies.sort((a, b) => a - b);
   return {
     label,
@@ -152,6 +156,15 @@ export async function fixedRate(label: string, rate: number, durationS: number, 
     durationS: elapsed,
     offeredRate: rate,
   };
+}
+
+/** The slowest calls with when they were sent, and per second how many took over 30 ms. */
+function printTail(label: string, latencies: number[], sentAt: number[]): void {
+  const order = latencies.map((_, k) => k).sort((a, b) => latencies[b] - latencies[a]);
+  const slowest = order.slice(0, 12).map((k) => `${(sentAt[k] / 1000).toFixed(2)}s:${latencies[k].toFixed(0)}ms`);
+  const perSecond = new Map<number, number>();
+  latencies.forEach((latency, k) => latency > 30 && perSecond.set(Math.floor(sentAt[k] / 1000), (perSecond.get(Math.floor(sentAt[k] / 1000)) ?? 0) + 1));
+  process.stdout.write(`  ${label}: slowest ${slowest.join(' ')}\n  over 30 ms by second: ${JSON.stringify(Object.fromEntries(perSecond))}\n`);
 }
 
 export const fmt = (value: number, digits = 1): string => (Number.isFinite(value) ? value.toFixed(digits) : '-');

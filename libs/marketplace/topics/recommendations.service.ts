@@ -7,9 +7,11 @@ import { DEFAULT_BRAND_SAFETY_THRESHOLD, DEFAULT_EXCLUDED_TOPIC_THRESHOLD, DEFAU
 import { notFound } from '#libs/common';
 import { CAMPAIGN_MAX_TOPICS } from '../campaigns/campaign.entities';
 import type { StoredPostEvidence } from '../channels/channel.entities';
-import { CatalogItem, Pricing } from '../channels/catalog.service';
-import { BRAND_SAFETY_PREFIX, StoredProfileWithReasons, withReasonPosts } from './topic-scores';
+import type { StoredTopicProfile } from '../channels/channel.entities';
+import type { CatalogItem } from '../channels/catalog.service';
+import { BRAND_SAFETY_PREFIX, withReasonPosts } from './topic-scores';
 
+/** One item of the recommendations response. */
 export interface Recommendation extends CatalogItem {
   score: number;
   reasons: { topic: string; weight: number; postIds: string[] }[];
@@ -19,16 +21,20 @@ export interface Recommendation extends CatalogItem {
 const PER_TOPIC = 100;
 const RESULTS = 50;
 
+/** One row of RECOMMENDATIONS_SQL: the campaign, and one of its ranked channels (none: `card` is null). */
 interface RankedRow {
-  id: string;
-  title: string | null;
-  username: string | null;
-  language: string | null;
-  subscribers: number;
-  topic_profile: StoredProfileWithReasons;
+  topics: string[];
+  excluded_topics: string[];
+  id: string | null;
+  subscribers: number | null;
+  /** the channel's card as JSON text: `{id, title, username, language, subscribers, topics, pricing}` */
+  card: string | null;
+  /** the stored profile as the matcher reads it (without reasonPosts) */
+  profile: Omit<StoredTopicProfile, 'computedAt'>;
+  /** the stored reason posts of the campaign's topics; null for a profile stored without them */
+  reason_posts: Record<string, string[]> | null;
   /** only for a profile stored without `reasonPosts` */
-  topic_evidence: StoredPostEvidence[] | null;
-  pricing: Pricing;
+  evidence: StoredPostEvidence[] | null;
 }
 
 /**
@@ -53,7 +59,7 @@ export class RecommendationsService {
    * campaign's targeting never changes, so its id and its advertiser's are the key; a ranking is
    * only kept once the statement found the campaign among that advertiser's.
    */
-  private readonly cache: TtlCache<Recommendation[]>;
+  private readonly cache: TtlCache<string>;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -62,26 +68,33 @@ export class RecommendationsService {
     this.cache = new TtlCache(config.recommendationsCacheSeconds * 1000);
   }
 
-  /** The advertiser's campaign's recommendations; `not_found` when the campaign is not theirs. */
-  forCampaign(advertiserId: string, campaignId: string): Promise<Recommendation[]> {
+  /**
+   * The advertiser's campaign's recommendations as the JSON text of the response, `{"items": [...]}`
+   * (see `rank`); `not_found` when the campaign is not theirs.
+   */
+  forCampaign(advertiserId: string, campaignId: string): Promise<string> {
     return this.cache.get(`${advertiserId}:${campaignId}`, () => this.rank(advertiserId, campaignId));
   }
 
-  private async rank(advertiserId: string, campaignId: string): Promise<Recommendation[]> {
-    // prepared: planning this statement cost Postgres about as much as running it
-    const [found] = await queryPrepared<{ topics: string[]; excluded_topics: string[]; ranked: RankedRow[] }>(this.dataSource, RECOMMENDATIONS_SQL, recommendationsParams(advertiserId, campaignId));
-    if (!found) throw notFound('campaign');
-    const targeting = { topics: found.topics, excludedTopics: found.excluded_topics };
-    const ranked: (Recommendation & { result: MatchResult })[] = [];
-    for (const row of found.ranked) {
-      const { reasonPosts, ...stored } = row.topic_profile;
-      const result = matchChannel(targeting, { ...stored, evidence: row.topic_evidence ?? [] });
+  /**
+   * Scores and explains each returned channel with the matcher, orders them as it does, and writes
+   * the response: each item is the channel's card as Postgres wrote it, with the matcher's `score`
+   * and `reasons` added. The cards (half the response) are neither parsed nor serialised here.
+   */
+  private async rank(advertiserId: string, campaignId: string): Promise<string> {
+    const rows = await queryPrepared<RankedRow>(this.dataSource, RECOMMENDATIONS_SQL, recommendationsParams(advertiserId, campaignId));
+    if (rows.length === 0) throw notFound('campaign');
+    const targeting = { topics: rows[0].topics, excludedTopics: rows[0].excluded_topics };
+    const ranked: { id: string; subscribers: number; card: string; result: MatchResult; reasons: Recommendation['reasons'] }[] = [];
+    for (const row of rows) {
+      if (row.card === null || row.id === null || row.subscribers === null) continue; // the campaign, no channel
+      const result = matchChannel(targeting, { ...row.profile, evidence: row.evidence ?? [] });
       if (!result.eligible) continue; // not reached while the SQL applies the matcher's rules; kept as the matcher's word
-      const reasons = reasonPosts ? withReasonPosts(result.reasons, reasonPosts) : result.reasons;
-      const { id, title, username, language, subscribers } = row;
-      ranked.push({ id, title, username, language, subscribers, topics: stored.topics, pricing: row.pricing, score: result.score, reasons, result });
+      const reasons = row.reason_posts ? withReasonPosts(result.reasons, row.reason_posts) : result.reasons;
+      ranked.push({ id: row.id, subscribers: row.subscribers, card: row.card, result, reasons });
     }
-    return ranked.sort(byRank).map(({ result: _result, ...item }) => item);
+    const items = ranked.sort(byRank).map((item) => `${item.card.slice(0, -1)},"score":${JSON.stringify(item.result.score)},"reasons":${JSON.stringify(item.reasons)}}`);
+    return `{"items":[${items.join(',')}]}`;
   }
 }
 
@@ -160,12 +173,17 @@ export const RECOMMENDATIONS_SQL = `WITH cp AS (
        ORDER BY m.thousandths DESC, k.subscribers DESC, k.channel_id
        LIMIT ${literal(RESULTS)}
     )
-    SELECT cp.topics, cp.excluded_topics,
-           (SELECT coalesce(json_agg(json_build_object(
-                     'id', c.id, 'title', c.title, 'username', c.username, 'language', c.language, 'subscribers', c.subscribers,
-                     'topic_profile', c.topic_profile,
-                     'topic_evidence', CASE WHEN c.topic_profile ? 'reasonPosts' THEN NULL ELSE c.topic_evidence END,
-                     'pricing', c.pricing)), '[]')
-              FROM best b JOIN channels c ON c.id = b.channel_id
-             WHERE c.topic_profile IS NOT NULL) AS ranked
-      FROM cp`;
+    SELECT cp.topics, cp.excluded_topics, ranked.*
+      FROM cp
+      LEFT JOIN LATERAL (
+        SELECT c.id, c.subscribers,
+               json_build_object('id', c.id, 'title', c.title, 'username', c.username, 'language', c.language, 'subscribers', c.subscribers,
+                                 'topics', c.topic_profile->'topics', 'pricing', c.pricing)::text AS card,
+               c.topic_profile - 'computedAt' - 'reasonPosts' AS profile,
+               CASE WHEN c.topic_profile ? 'reasonPosts'
+                    THEN (SELECT coalesce(jsonb_object_agg(r.topic, r.post_ids), '{}') FROM jsonb_each(c.topic_profile->'reasonPosts') AS r(topic, post_ids) WHERE r.topic = ANY(cp.wanted))
+               END AS reason_posts,
+               CASE WHEN c.topic_profile ? 'reasonPosts' THEN NULL ELSE c.topic_evidence END AS evidence
+          FROM best b JOIN channels c ON c.id = b.channel_id
+         WHERE c.topic_profile IS NOT NULL) ranked ON true
+`;

@@ -1,5 +1,5 @@
-import { Body, Controller, Get, Param, ParseUUIDPipe, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, Header, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentAccount, present } from '#libs/http';
 import { AuthenticatedAccount, CampaignsService, RecommendationsService } from '#libs/marketplace';
 import { BRAND_SAFETY_IDS, TOPIC_IDS } from '#libs/topics';
@@ -43,7 +43,9 @@ export class CampaignsController {
 
   @Get(':id/recommendations')
   @ApiOperation({ summary: 'Verified channels ranked by contextual fit, each score explained' })
-  async recommend(@CurrentAccount() account: AuthenticatedAccount, @Param('id', new ParseUUIDPipe()) id: string) {
-    return { items: await this.recommendations.forCampaign(account.id, id) };
+  @ApiOkResponse({ description: '`{"items": [...]}`: each channel\'s catalog card with its `score` and `reasons`' })
+  @Header('Content-Type', 'application/json; charset=utf-8') // the service writes the JSON text itself
+  recommend(@CurrentAccount() account: AuthenticatedAccount, @Param('id', new ParseUUIDPipe()) id: string): Promise<string> {
+    return this.recommendations.forCampaign(account.id, id);
   }
 }
