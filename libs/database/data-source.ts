@@ -16,7 +16,9 @@ export function dataSourceOptions(databaseUrl: string, entities: EntityList, poo
     synchronize: false,
     migrationsRun: false,
     logging: false,
-    extra: { max: poolSize, application_name: 'placard' },
+    // a connection idle for pg's default 10 s was closed, and with it the statements prepared and
+    // planned on it: the first requests after a lull paid for new backends and new plans
+    extra: { max: poolSize, idleTimeoutMillis: 5 * 60_000, application_name: 'placard' },
   };
 }
 

@@ -23,15 +23,18 @@ const RESULTS = 50;
 
 /** One row of RECOMMENDATIONS_SQL: the campaign, and one of its ranked channels (none: `card` is null). */
 interface RankedRow {
-  topics: string[];
-  excluded_topics: string[];
+  campaign_topics: string[];
+  campaign_excluded_topics: string[];
   id: string | null;
   subscribers: number | null;
   /** the channel's card as JSON text: `{id, title, username, language, subscribers, topics, pricing}` */
   card: string | null;
-  /** the stored profile as the matcher reads it (without reasonPosts) */
-  profile: Omit<StoredTopicProfile, 'computedAt'>;
-  /** the stored reason posts of the campaign's topics; null for a profile stored without them */
+  /** the stored profile, as the matcher reads it */
+  profile_language: string | null;
+  post_count: number;
+  topics: StoredTopicProfile['topics'];
+  brand_safety: StoredTopicProfile['brandSafety'];
+  /** each topic's stored reason posts; null for a profile stored without them */
   reason_posts: Record<string, string[]> | null;
   /** only for a profile stored without `reasonPosts` */
   evidence: StoredPostEvidence[] | null;
@@ -79,16 +82,17 @@ export class RecommendationsService {
   /**
    * Scores and explains each returned channel with the matcher, orders them as it does, and writes
    * the response: each item is the channel's card as Postgres wrote it, with the matcher's `score`
-   * and `reasons` added. The cards (half the response) are neither parsed nor serialised here.
+   * and `reasons` added. The cards (most of the response) are neither parsed nor serialised here.
    */
   private async rank(advertiserId: string, campaignId: string): Promise<string> {
     const rows = await queryPrepared<RankedRow>(this.dataSource, RECOMMENDATIONS_SQL, recommendationsParams(advertiserId, campaignId));
     if (rows.length === 0) throw notFound('campaign');
-    const targeting = { topics: rows[0].topics, excludedTopics: rows[0].excluded_topics };
+    const targeting = { topics: rows[0].campaign_topics, excludedTopics: rows[0].campaign_excluded_topics };
     const ranked: { id: string; subscribers: number; card: string; result: MatchResult; reasons: Recommendation['reasons'] }[] = [];
     for (const row of rows) {
       if (row.card === null || row.id === null || row.subscribers === null) continue; // the campaign, no channel
-      const result = matchChannel(targeting, { ...row.profile, evidence: row.evidence ?? [] });
+      const profile = { language: row.profile_language, postCount: row.post_count, topics: row.topics, brandSafety: row.brand_safety, evidence: row.evidence ?? [] };
+      const result = matchChannel(targeting, profile);
       if (!result.eligible) continue; // not reached while the SQL applies the matcher's rules; kept as the matcher's word
       const reasons = row.reason_posts ? withReasonPosts(result.reasons, row.reason_posts) : result.reasons;
       ranked.push({ id: row.id, subscribers: row.subscribers, card: row.card, result, reasons });
@@ -173,16 +177,15 @@ export const RECOMMENDATIONS_SQL = `WITH cp AS (
        ORDER BY m.thousandths DESC, k.subscribers DESC, k.channel_id
        LIMIT ${literal(RESULTS)}
     )
-    SELECT cp.topics, cp.excluded_topics, ranked.*
+    SELECT cp.topics AS campaign_topics, cp.excluded_topics AS campaign_excluded_topics, ranked.*
       FROM cp
       LEFT JOIN LATERAL (
         SELECT c.id, c.subscribers,
                json_build_object('id', c.id, 'title', c.title, 'username', c.username, 'language', c.language, 'subscribers', c.subscribers,
                                  'topics', c.topic_profile->'topics', 'pricing', c.pricing)::text AS card,
-               c.topic_profile - 'computedAt' - 'reasonPosts' AS profile,
-               CASE WHEN c.topic_profile ? 'reasonPosts'
-                    THEN (SELECT coalesce(jsonb_object_agg(r.topic, r.post_ids), '{}') FROM jsonb_each(c.topic_profile->'reasonPosts') AS r(topic, post_ids) WHERE r.topic = ANY(cp.wanted))
-               END AS reason_posts,
+               c.topic_profile->>'language' AS profile_language, (c.topic_profile->>'postCount')::int AS post_count,
+               c.topic_profile->'topics' AS topics, c.topic_profile->'brandSafety' AS brand_safety,
+               c.topic_profile->'reasonPosts' AS reason_posts,
                CASE WHEN c.topic_profile ? 'reasonPosts' THEN NULL ELSE c.topic_evidence END AS evidence
           FROM best b JOIN channels c ON c.id = b.channel_id
          WHERE c.topic_profile IS NOT NULL) ranked ON true
