@@ -21,10 +21,13 @@ export interface Recommendation extends CatalogItem {
 const PER_TOPIC = 100;
 const RESULTS = 50;
 
-/** One row of RECOMMENDATIONS_SQL: the campaign, and one of its ranked channels (none: `card` is null). */
+/**
+ * One row of RECOMMENDATIONS_SQL: one of the campaign's ranked channels (none: `card` is null), the
+ * first row with the campaign's targeting (the others without: 50 copies of two arrays to parse).
+ */
 interface RankedRow {
-  campaign_topics: string[];
-  campaign_excluded_topics: string[];
+  campaign_topics: string[] | null;
+  campaign_excluded_topics: string[] | null;
   id: string | null;
   subscribers: number | null;
   /** the channel's card as JSON text: `{id, title, username, language, subscribers, topics, pricing}` */
@@ -87,7 +90,8 @@ export class RecommendationsService {
   private async rank(advertiserId: string, campaignId: string): Promise<string> {
     const rows = await queryPrepared<RankedRow>(this.dataSource, RECOMMENDATIONS_SQL, recommendationsParams(advertiserId, campaignId));
     if (rows.length === 0) throw notFound('campaign');
-    const targeting = { topics: rows[0].campaign_topics, excludedTopics: rows[0].campaign_excluded_topics };
+    const withCampaign = rows.find((row) => row.campaign_topics !== null);
+    const targeting = { topics: withCampaign?.campaign_topics ?? [], excludedTopics: withCampaign?.campaign_excluded_topics ?? [] };
     const ranked: { id: string; subscribers: number; card: string; result: MatchResult; reasons: Recommendation['reasons'] }[] = [];
     for (const row of rows) {
       if (row.card === null || row.id === null || row.subscribers === null) continue; // the campaign, no channel
@@ -177,10 +181,11 @@ export const RECOMMENDATIONS_SQL = `WITH cp AS (
        ORDER BY m.thousandths DESC, k.subscribers DESC, k.channel_id
        LIMIT ${literal(RESULTS)}
     )
-    SELECT cp.topics AS campaign_topics, cp.excluded_topics AS campaign_excluded_topics, ranked.*
+    SELECT CASE WHEN coalesce(ranked.n, 1) = 1 THEN cp.topics END AS campaign_topics,
+           CASE WHEN coalesce(ranked.n, 1) = 1 THEN cp.excluded_topics END AS campaign_excluded_topics, ranked.*
       FROM cp
       LEFT JOIN LATERAL (
-        SELECT c.id, c.subscribers,
+        SELECT row_number() OVER () AS n, c.id, c.subscribers,
                json_build_object('id', c.id, 'title', c.title, 'username', c.username, 'language', c.language, 'subscribers', c.subscribers,
                                  'topics', c.topic_profile->'topics', 'pricing', c.pricing)::text AS card,
                c.topic_profile->>'language' AS profile_language, (c.topic_profile->>'postCount')::int AS post_count,
