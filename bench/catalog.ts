@@ -28,7 +28,7 @@ const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 10);
  */
 const CACHE_ON_SECONDS = '30';
 /** API_PROCESSES of the two APIs measured here (BENCH_API_PROCESSES). */
-export const CATALOG_API_PROCESSES = process.env.BENCH_API_PROCESSES ?? '1';
+const CATALOG_API_PROCESSES = process.env.BENCH_API_PROCESSES ?? '1';
 
 /** Rough shares of Telegram channel topics (catalogs like TGStat): news, crypto and entertainment lead. */
 const TOPIC_WEIGHTS: Record<string, number> = {
@@ -146,15 +146,16 @@ function seededTopicShare(seeds: ChannelSeed[]): Record<string, number> {
 }
 
 /**
- * Runs each statement 12 times prepared on one connection and reads how Postgres planned them: after
- * five custom plans it keeps the generic one when that is priced no worse; a statement planned anew
- * every time pays its planning on every request.
+ * Runs each statement 12 times prepared on one connection, with its parameter sets in turn (as the
+ * measured runs send them), and reads how Postgres planned them: after five custom plans it keeps the
+ * generic one when that is priced no worse than their average; a statement planned anew every time
+ * pays its planning on every request.
  */
-async function planChoices(db: Client, statements: Record<string, { sql: string; params: unknown[] }>): Promise<CatalogFigures['plans']> {
+async function planChoices(db: Client, statements: Record<string, { sql: string; params: unknown[][] }>): Promise<CatalogFigures['plans']> {
   const plans: CatalogFigures['plans'] = {};
   for (const [what, { sql, params }] of Object.entries(statements)) {
     const name = `bench_plans_${Object.keys(plans).length}`;
-    for (let i = 0; i < 12; i++) await db.query({ name, text: sql, values: params });
+    for (let i = 0; i < 12; i++) await db.query({ name, text: sql, values: params[i % params.length] });
     const { rows } = await db.query(`SELECT generic_plans, custom_plans FROM pg_prepared_statements WHERE name = $1`, [name]);
     plans[what] = { generic: Number(rows[0].generic_plans), custom: Number(rows[0].custom_plans) };
   }
@@ -214,8 +215,9 @@ export async function benchCatalog(): Promise<CatalogFigures> {
       recommendations: await explainPlan(db, RECOMMENDATIONS_SQL, recommendationsParams(advertiser.id, advertiser.campaignId)),
     };
     const plans = await planChoices(db, {
-      'catalog search': search,
-      recommendations: { sql: RECOMMENDATIONS_SQL, params: recommendationsParams(advertiser.id, advertiser.campaignId) },
+      'catalog search, topics in turn': { sql: search.sql, params: TOPICS.map((topic) => catalogQuery({ topic }).params) },
+      'catalog search, crypto only': { sql: search.sql, params: [search.params] },
+      recommendations: { sql: RECOMMENDATIONS_SQL, params: [recommendationsParams(advertiser.id, advertiser.campaignId)] },
     });
     log(`catalog: plans of 12 prepared executions ${JSON.stringify(plans)}`);
 

@@ -11,8 +11,8 @@ const MAX_RESTARTS_PER_MINUTE = 10;
  * the API simply runs in this process. The primary only forks: it restarts a process that dies after
  * it was serving (unless that happens more than MAX_RESTARTS_PER_MINUTE times a minute), exits with
  * the code of one that fails before it served (a bad setting fails them all), and on SIGTERM or
- * SIGINT passes the signal on, waits for them and exits. Each process keeps
- * its own caches and its own `/metrics`.
+ * SIGINT passes the signal on, waits for them and exits. Each process keeps its own caches and its
+ * own `/metrics`.
  */
 export function runApiProcesses(name: string, start: () => Promise<unknown>): void {
   let processes: number;

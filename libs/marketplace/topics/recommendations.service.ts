@@ -6,8 +6,7 @@ import { TtlCache } from './ttl-cache';
 import { DEFAULT_BRAND_SAFETY_THRESHOLD, DEFAULT_EXCLUDED_TOPIC_THRESHOLD, DEFAULT_MIN_SCORE, MatchResult, matchChannel } from '#libs/topics';
 import { notFound } from '#libs/common';
 import { CAMPAIGN_MAX_TOPICS } from '../campaigns/campaign.entities';
-import type { StoredPostEvidence } from '../channels/channel.entities';
-import type { StoredTopicProfile } from '../channels/channel.entities';
+import type { StoredPostEvidence, StoredTopicProfile } from '../channels/channel.entities';
 import type { CatalogItem } from '../channels/catalog.service';
 import { BRAND_SAFETY_PREFIX, withReasonPosts } from './topic-scores';
 
@@ -128,9 +127,10 @@ const wantedShare = (position: number): string => `coalesce((k.shares->>(cp.want
 
 /**
  * The recommendation statement (exported for the benchmark, which runs it directly in SQL), with
- * `recommendationsParams`: no row when the campaign is not the advertiser's; else one row with the
- * campaign's topics and excluded topics and `ranked`, a JSON array of the best RESULTS channels with
- * their cards, stored profiles and prices.
+ * `recommendationsParams`: no row when the campaign is not the advertiser's; else one row per channel
+ * among the best RESULTS (one row without a channel when there is none), each with the channel's card
+ * as JSON text (prices included) and the stored profile's fields the matcher reads, and one of them
+ * with the campaign's topics and excluded topics.
  *
  * Candidates: per wanted topic, an index-only scan of `channel_topic_scores_match` (verified channels
  * only, best share first) filtered on the columns the index carries: brand safety, language, and the
