@@ -179,6 +179,23 @@ describe('channel content: ingest without people, profiles, catalog, recommendat
     await stack.db.query(`INSERT INTO channel_prices (channel_id, format, price_minor, currency) VALUES ($1, '2/48', 500, 'USD'), ($2, '7d', 9000, 'USD')`, [first.id, second.id]);
     await stack.db.query(`UPDATE channel_prices SET channel_id = $2, price_minor = 800 WHERE channel_id = $1 AND format = '3/72'`, [first.id, second.id]);
     await stack.db.query(`UPDATE channel_prices SET price_minor = price_minor + 1 WHERE channel_id = ANY($1::uuid[]) AND format = '1/24'`, [[first.id, second.id]]);
+    // two transactions writing different prices of one channel: the second's copy waits for the first
+    const [one, two] = [stack.db.createQueryRunner(), stack.db.createQueryRunner()];
+    try {
+      await one.startTransaction();
+      await two.startTransaction();
+      await one.query(`INSERT INTO channel_prices (channel_id, format, price_minor, currency) VALUES ($1, '7d', 4200, 'USD')`, [first.id]);
+      const pending = two.query(`INSERT INTO channel_prices (channel_id, format, price_minor, currency) VALUES ($1, '3/72', 4100, 'USD')`, [first.id]);
+      await new Promise((resolve) => setTimeout(resolve, 200)); // the second is now waiting for the first's lock
+      await one.commitTransaction();
+      await pending;
+      await two.commitTransaction();
+    } finally {
+      await one.release();
+      await two.release();
+    }
+    expect((await card(first.id)).pricing.map((price: { format: string }) => price.format)).toEqual(['1/24', '2/48', '3/72', '7d']);
+    await stack.db.query(`DELETE FROM channel_prices WHERE channel_id = $1 AND format IN ('3/72', '7d')`, [first.id]);
     for (const id of [first.id, second.id]) expect((await card(id)).pricing, id).toEqual(await rows(id));
     expect((await card(first.id)).pricing).toEqual([
       { format: '1/24', priceMinor: 301, currency: 'USD' },
