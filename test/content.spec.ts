@@ -19,6 +19,7 @@ import {
 import { topicScoreRows } from '#libs/marketplace';
 import { matchChannel } from '#libs/topics';
 import { expectLedgerConsistent } from './support/ledger-invariants';
+import { untilWaitingOnLock } from './support/database';
 import { startStack, type Stack } from './support/stack';
 
 const RU_CRYPTO = [
@@ -186,7 +187,7 @@ describe('channel content: ingest without people, profiles, catalog, recommendat
       await two.startTransaction();
       await one.query(`INSERT INTO channel_prices (channel_id, format, price_minor, currency) VALUES ($1, '7d', 4200, 'USD')`, [first.id]);
       const pending = two.query(`INSERT INTO channel_prices (channel_id, format, price_minor, currency) VALUES ($1, '3/72', 4100, 'USD')`, [first.id]);
-      await new Promise((resolve) => setTimeout(resolve, 200)); // the second is now waiting for the first's lock
+      expect(await untilWaitingOnLock(stack.db)).toBe(true); // the second waits for the first's lock
       await one.commitTransaction();
       await pending;
       await two.commitTransaction();

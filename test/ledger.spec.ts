@@ -3,7 +3,7 @@ import type { DataSource, QueryRunner } from 'typeorm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DomainError } from '#libs/common';
 import { LedgerAccounts, LedgerService, auditLedger, type JournalEntryInput } from '#libs/ledger';
-import { freshDatabase, type TestDatabase } from './support/database';
+import { freshDatabase, untilWaitingOnLock, type TestDatabase } from './support/database';
 
 /** The ledger's one-statement entries against Postgres, with transactions interleaved by hand. */
 describe('ledger entries under concurrency', () => {
@@ -39,10 +39,6 @@ describe('ledger entries under concurrency', () => {
     await runner.startTransaction();
     return runner;
   };
-  const waitingOnLock = async (): Promise<boolean> => {
-    const rows = await db.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`);
-    return rows[0].n > 0;
-  };
   const balance = (advertiserId: string) => ledger.balance(LedgerAccounts.advertiserAvailable(advertiserId, 'USD'));
 
   it('adds to an account that another transaction created after this statement began (no amount lost)', async () => {
@@ -52,8 +48,7 @@ describe('ledger entries under concurrency', () => {
     try {
       await ledger.post(first.manager, topUpEntry(advertiserId, 700)); // creates the account, not committed yet
       const pending = ledger.post(second.manager, topUpEntry(advertiserId, 300)); // its insert waits on the first's row
-      for (let i = 0; i < 100 && !(await waitingOnLock()); i++) await new Promise((resolve) => setTimeout(resolve, 10));
-      expect(await waitingOnLock()).toBe(true);
+      expect(await untilWaitingOnLock(db)).toBe(true);
       await first.commitTransaction();
       await pending;
       await second.commitTransaction();
@@ -81,7 +76,7 @@ describe('ledger entries under concurrency', () => {
     try {
       await ledger.post(creating.manager, topUpEntry(advertiserId, 500));
       const refused = ledger.post(db.manager, spend(100)).catch((error: unknown) => error);
-      for (let i = 0; i < 100 && !(await waitingOnLock()); i++) await new Promise((resolve) => setTimeout(resolve, 10));
+      await untilWaitingOnLock(db);
       await creating.commitTransaction();
       expect(await refused).toMatchObject({ code: 'insufficient_balance' });
     } finally {

@@ -3,6 +3,7 @@ import { get } from 'node:http';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { eventually } from './support/factories';
 
 const root = join(__dirname, '..');
 
@@ -14,15 +15,6 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-async function until<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 function launch(env: Record<string, string>): { proc: ChildProcess; exited: Promise<number | null>; stderr: () => string } {
   let stderr = '';
@@ -67,19 +59,19 @@ describe('API_PROCESSES: one API as several processes on one port (libs/http/pro
       });
     const pidsServing = async (): Promise<Set<number>> => {
       const pids = new Set<number>();
-      for (let i = 0; i < 12; i++) pids.add(await until('an answer', servedBy));
+      for (let i = 0; i < 12; i++) pids.add(await eventually(servedBy, 60_000, 'an answer'));
       return pids;
     };
     // the serving processes say who they are; the connections are handed round, so a few requests reach all
-    const first = await until('two serving processes', async () => {
+    const first = await eventually(async () => {
       const pids = await pidsServing();
       return pids.size === 2 ? [...pids] : undefined;
-    });
+    }, 60_000, 'two serving processes');
     process.kill(first[0], 'SIGKILL');
-    const replaced = await until('a replacement', async () => {
+    const replaced = await eventually(async () => {
       const pids = await pidsServing();
       return pids.size === 2 && !pids.has(first[0]) ? [...pids] : undefined;
-    });
+    }, 60_000, 'a replacement');
     expect(replaced).toContain(first[1]);
     expect(api.stderr()).toContain('a process exited (code SIGKILL); restarting it');
 

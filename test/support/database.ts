@@ -29,3 +29,15 @@ export async function freshDatabase(prefix = 'placard_test', poolSize = 4): Prom
     },
   };
 }
+
+/** Whether a session of this database is waiting for a lock (another transaction's row). */
+async function someoneWaitsOnLock(db: DataSource): Promise<boolean> {
+  const rows = await db.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`);
+  return rows[0].n > 0;
+}
+
+/** Waits (up to a second) until a session of this database waits for a lock: the interleaving a concurrency test sets up. */
+export async function untilWaitingOnLock(db: DataSource): Promise<boolean> {
+  for (let i = 0; i < 100 && !(await someoneWaitsOnLock(db)); i++) await new Promise((resolve) => setTimeout(resolve, 10));
+  return someoneWaitsOnLock(db);
+}
