@@ -59,7 +59,8 @@ export class QueueProducer {
       const state = existing ? await existing.getState() : 'unknown';
       if (state === 'active') continue;
       if (state === 'waiting' || state === 'delayed' || state === 'prioritized' || state === 'waiting-children') return 'pending';
-      if (existing) await existing.remove(); // ended and kept: its id would make the add a no-op
+      // ended and kept, its id would make the add a no-op (or already gone, between the two reads)
+      if (existing) await existing.remove().catch(() => undefined);
       await this.add(name, data, { delayMs, jobId });
       return 'added';
     }
