@@ -19,7 +19,8 @@ import {
 import { topicScoreRows } from '#libs/marketplace';
 import { matchChannel } from '#libs/topics';
 import { expectLedgerConsistent } from './support/ledger-invariants';
-import { untilWaitingOnLock } from './support/database';
+import type { EntityManager } from 'typeorm';
+import { priceRowsOf, secondWaitsForFirst } from './support/database';
 import { startStack, type Stack } from './support/stack';
 
 const RU_CRYPTO = [
@@ -158,10 +159,7 @@ describe('channel content: ingest without people, profiles, catalog, recommendat
       return page.body.items.find((item: { id: string }) => item.id === id);
     };
     /** the price rows themselves, formats in order: what every card must show */
-    const rows = async (id: string) =>
-      (await stack.db.query(`SELECT format, price_minor, currency FROM channel_prices WHERE channel_id = $1 ORDER BY format`, [id])).map(
-        (row: { format: string; price_minor: string; currency: string }) => ({ format: row.format, priceMinor: Number(row.price_minor), currency: row.currency }),
-      );
+    const rows = async (id: string) => (await priceRowsOf(stack.db, [id])).get(id) ?? [];
     expect((await card(first.id)).pricing).toEqual(['1/24', '2/48', '3/72', '7d'].map((format) => ({ format, priceMinor: 4_000, currency: 'USD' })));
 
     // through the API: fewer formats, new prices, then none
@@ -181,20 +179,9 @@ describe('channel content: ingest without people, profiles, catalog, recommendat
     await stack.db.query(`UPDATE channel_prices SET channel_id = $2, price_minor = 800 WHERE channel_id = $1 AND format = '3/72'`, [first.id, second.id]);
     await stack.db.query(`UPDATE channel_prices SET price_minor = price_minor + 1 WHERE channel_id = ANY($1::uuid[]) AND format = '1/24'`, [[first.id, second.id]]);
     // two transactions writing different prices of one channel: the second's copy waits for the first
-    const [one, two] = [stack.db.createQueryRunner(), stack.db.createQueryRunner()];
-    try {
-      await one.startTransaction();
-      await two.startTransaction();
-      await one.query(`INSERT INTO channel_prices (channel_id, format, price_minor, currency) VALUES ($1, '7d', 4200, 'USD')`, [first.id]);
-      const pending = two.query(`INSERT INTO channel_prices (channel_id, format, price_minor, currency) VALUES ($1, '3/72', 4100, 'USD')`, [first.id]);
-      expect(await untilWaitingOnLock(stack.db)).toBe(true); // the second waits for the first's lock
-      await one.commitTransaction();
-      await pending;
-      await two.commitTransaction();
-    } finally {
-      await one.release();
-      await two.release();
-    }
+    const insert = (format: string, priceMinor: number) => (tx: EntityManager) =>
+      tx.query(`INSERT INTO channel_prices (channel_id, format, price_minor, currency) VALUES ($1, $2, $3, 'USD')`, [first.id, format, priceMinor]);
+    await secondWaitsForFirst(stack.db, insert('7d', 4200), insert('3/72', 4100));
     expect((await card(first.id)).pricing.map((price: { format: string }) => price.format)).toEqual(['1/24', '2/48', '3/72', '7d']);
     await stack.db.query(`DELETE FROM channel_prices WHERE channel_id = $1 AND format IN ('3/72', '7d')`, [first.id]);
     for (const id of [first.id, second.id]) expect((await card(id)).pricing, id).toEqual(await rows(id));

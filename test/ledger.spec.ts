@@ -3,7 +3,7 @@ import type { DataSource, QueryRunner } from 'typeorm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DomainError } from '#libs/common';
 import { LedgerAccounts, LedgerService, auditLedger, type JournalEntryInput } from '#libs/ledger';
-import { freshDatabase, untilWaitingOnLock, type TestDatabase } from './support/database';
+import { freshDatabase, secondWaitsForFirst, untilWaitingOnLock, type TestDatabase } from './support/database';
 
 /** The ledger's one-statement entries against Postgres, with transactions interleaved by hand. */
 describe('ledger entries under concurrency', () => {
@@ -43,19 +43,11 @@ describe('ledger entries under concurrency', () => {
 
   it('adds to an account that another transaction created after this statement began (no amount lost)', async () => {
     const advertiserId = randomUUID();
-    const first = await begin();
-    const second = await begin();
-    try {
-      await ledger.post(first.manager, topUpEntry(advertiserId, 700)); // creates the account, not committed yet
-      const pending = ledger.post(second.manager, topUpEntry(advertiserId, 300)); // its insert waits on the first's row
-      expect(await untilWaitingOnLock(db)).toBe(true);
-      await first.commitTransaction();
-      await pending;
-      await second.commitTransaction();
-    } finally {
-      await first.release();
-      await second.release();
-    }
+    await secondWaitsForFirst(
+      db,
+      (tx) => ledger.post(tx, topUpEntry(advertiserId, 700)), // creates the account, not committed yet
+      (tx) => ledger.post(tx, topUpEntry(advertiserId, 300)), // its insert waits on the first's row
+    );
     expect(await balance(advertiserId)).toBe(1000);
   });
 

@@ -15,18 +15,7 @@ import {
   type StoredTopicProfile,
 } from '#libs/marketplace';
 import { createRandom, matchChannel } from '#libs/topics';
-import { freshDatabase, type TestDatabase } from './support/database';
-
-/** The channels' prices read from their channel_prices rows, formats in order (what `channels.pricing` must copy). */
-async function pricesOf(db: DataSource, channelIds: string[]): Promise<Map<string, { format: string; priceMinor: number; currency: string }[]>> {
-  const rows: { channel_id: string; format: string; price_minor: string; currency: string }[] = await db.query(
-    `SELECT channel_id, format, price_minor, currency FROM channel_prices WHERE channel_id = ANY($1::uuid[]) ORDER BY channel_id, format`,
-    [channelIds],
-  );
-  const byChannel = new Map<string, { format: string; priceMinor: number; currency: string }[]>();
-  for (const row of rows) byChannel.set(row.channel_id, [...(byChannel.get(row.channel_id) ?? []), { format: row.format, priceMinor: Number(row.price_minor), currency: row.currency }]);
-  return byChannel;
-}
+import { freshDatabase, priceRowsOf, type TestDatabase } from './support/database';
 
 const TOPICS = ['crypto', 'finance', 'technology', 'news_politics', 'humor', 'gambling', 'education', 'travel'];
 const SAFETY = ['gambling', 'adult'];
@@ -110,7 +99,7 @@ describe('recommendations: ranked on topic shares, explained from the evidence o
       .filter((entry) => entry.result.eligible)
       .sort((a, b) => b.result.score - a.result.score || b.row.subscribers - a.row.subscribers || a.row.id.localeCompare(b.row.id))
       .slice(0, 50);
-    const prices = await pricesOf(db, ranked.map((entry) => entry.row.id));
+    const prices = await priceRowsOf(db, ranked.map((entry) => entry.row.id));
     return ranked.map(({ row, result }) => ({
       id: row.id,
       title: row.title,

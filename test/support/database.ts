@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { createDataSource, dropDatabase, ensureDatabase } from '#libs/database';
 import { ALL_ENTITIES } from '#libs/marketplace';
 
@@ -40,4 +40,41 @@ async function someoneWaitsOnLock(db: DataSource): Promise<boolean> {
 export async function untilWaitingOnLock(db: DataSource): Promise<boolean> {
   for (let i = 0; i < 100 && !(await someoneWaitsOnLock(db)); i++) await new Promise((resolve) => setTimeout(resolve, 10));
   return someoneWaitsOnLock(db);
+}
+
+/**
+ * Two transactions where the second must wait for the first: `first` runs in one, `second` starts in
+ * the other and is seen waiting for a lock, then the first commits, then the second finishes and
+ * commits. Returns what `second` gave; throws when the second never waited (no interleaving tested).
+ */
+export async function secondWaitsForFirst<T>(db: DataSource, first: (tx: EntityManager) => Promise<unknown>, second: (tx: EntityManager) => Promise<T>): Promise<T> {
+  const [one, two] = [db.createQueryRunner(), db.createQueryRunner()];
+  try {
+    await one.startTransaction();
+    await two.startTransaction();
+    await first(one.manager);
+    const pending = second(two.manager);
+    pending.catch(() => undefined); // awaited below; not unhandled while the first commits
+    if (!(await untilWaitingOnLock(db))) throw new Error('the second transaction never waited for the first one\'s lock');
+    await one.commitTransaction();
+    const result = await pending;
+    await two.commitTransaction();
+    return result;
+  } finally {
+    for (const runner of [one, two]) {
+      if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
+      await runner.release();
+    }
+  }
+}
+
+/** Channels' prices read from their channel_prices rows, formats in order: what `channels.pricing` must copy. */
+export async function priceRowsOf(db: DataSource, channelIds: string[]): Promise<Map<string, { format: string; priceMinor: number; currency: string }[]>> {
+  const rows: { channel_id: string; format: string; price_minor: string; currency: string }[] = await db.query(
+    `SELECT channel_id, format, price_minor, currency FROM channel_prices WHERE channel_id = ANY($1::uuid[]) ORDER BY channel_id, format`,
+    [channelIds],
+  );
+  const byChannel = new Map<string, { format: string; priceMinor: number; currency: string }[]>();
+  for (const row of rows) byChannel.set(row.channel_id, [...(byChannel.get(row.channel_id) ?? []), { format: row.format, priceMinor: Number(row.price_minor), currency: row.currency }]);
+  return byChannel;
 }
