@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { AccountsService, PLATFORM_ADAPTER } from '#libs/marketplace';
+import { withTransaction } from '#libs/database';
+import { AccountsService, PLATFORM_ADAPTER, PlacementEntity, PlacementTransitions } from '#libs/marketplace';
 import type { PlatformAdapter } from '#libs/platforms';
 import { QUEUE_OF_JOB, QueueProducer, jobIdFor, queuePrefix } from '#libs/queue';
 import { randomUUID } from 'node:crypto';
@@ -117,6 +118,27 @@ describe('deal safety', () => {
     expect(postsWithLabel(channel.chatId)).toHaveLength(1);
     expect(await job.run({ placementId: booked.body.id })).toBe('skipped');
     expect(postsWithLabel(channel.chatId)).toHaveLength(1);
+  });
+
+  it('applies a transition from where another transaction moved the placement meanwhile, when the state machine allows it from there', async () => {
+    const channel = await onboardChannel(stack, owner);
+    const booked = await book(stack, advertiser, channel.id, creativeId, 1500, '7d');
+    await channelApi(stack).post(`/v1/offers/${booked.body.id}/accept`).set(owner.auth);
+    const transitions = stack.worker!.context.get(PlacementTransitions);
+    const stale = await stack.db.manager.findOneByOrFail(PlacementEntity, { id: booked.body.id });
+    expect(stale.status).toBe('scheduled');
+    // another run flags it (the send looked in flight), then the sending run records the post from its stale read
+    await withTransaction(stack.db, (tx) => transitions.apply(tx, stale, { action: 'flag', actor: 'worker', reason: 'send in flight' }));
+    await withTransaction(stack.db, (tx) => transitions.apply(tx, stale, { action: 'publish', actor: 'worker', changes: { sendState: 'sent', messageId: 1 } }));
+    const events = await stack.db.query(`SELECT from_status, to_status FROM placement_events WHERE placement_id = $1 ORDER BY at, id`, [booked.body.id]);
+    expect(events.slice(-2)).toEqual([
+      { from_status: 'scheduled', to_status: 'needs_review' },
+      { from_status: 'needs_review', to_status: 'published' },
+    ]);
+    // an action the state machine refuses from where the placement is now is still refused
+    await expect(withTransaction(stack.db, (tx) => transitions.apply(tx, stale, { action: 'publish_failed', actor: 'worker', reason: 'late' }))).rejects.toMatchObject({
+      code: 'invalid_transition',
+    });
   });
 
   it('a run that finds the send still in flight flags it; the sending run then records the post, which settles it', async () => {

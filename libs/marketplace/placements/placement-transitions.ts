@@ -44,10 +44,12 @@ export class PlacementTransitions {
       .where('id = :id AND status = :from', { id: placement.id, from })
       .execute();
     if (result.affected !== 1) {
-      // somebody else moved it first: re-read and let the state machine explain
+      // somebody else moved it first: re-read, let the state machine refuse the action from where it
+      // is now, or apply it from there (a send flagged while in flight is then still recorded)
       const current = await manager.findOneByOrFail(PlacementEntity, { id: placement.id });
       transitionFor(request.action, current.status);
-      throw new Error(`placement ${placement.id} changed concurrently`);
+      if (current.status === from) throw new Error(`placement ${placement.id} changed concurrently`);
+      return this.apply(manager, current, request);
     }
     await this.moveEscrow(manager, placement, transition.escrow, request.action);
     await manager.query(
