@@ -172,6 +172,23 @@ describe('channel onboarding (channel API against the Telegram sandbox)', () => 
     expect(list.body.items).toEqual([]);
   });
 
+  it('applies concurrent price lists of one channel one after the other: each answered 200, the last one whole', async () => {
+    const channel = await onboardChannel(stack, owner);
+    const lists = Array.from({ length: 6 }, (_, i) => [
+      { format: '1/24', priceMinor: 1_000 + i, currency: 'USD' },
+      ...(i % 2 ? [{ format: '2/48', priceMinor: 2_000 + i, currency: 'USD' }] : []),
+      { format: '3/72', priceMinor: 3_000 + i, currency: 'USD' },
+    ]);
+    const responses = await Promise.all(lists.map((formats) => channelApi(stack).put(`/v1/channels/${channel.id}/pricing`).set(owner.auth).send({ formats })));
+    for (const response of responses) expect(response.status, JSON.stringify(response.body)).toBe(200);
+    const rows = await stack.db.query(`SELECT format, price_minor::int AS "priceMinor", currency FROM channel_prices WHERE channel_id = $1 ORDER BY format`, [channel.id]);
+    const sorted = (formats: { format: string }[]) => [...formats].sort((a, b) => a.format.localeCompare(b.format));
+    // one list, not a mixture of several: every price carries the same list number
+    expect(lists.map(sorted)).toContainEqual(rows);
+    const [card] = await stack.db.query(`SELECT pricing FROM channels WHERE id = $1`, [channel.id]);
+    expect(sorted(card.pricing)).toEqual(rows);
+  });
+
   it('serves health, metrics and the OpenAPI document', async () => {
     const health = await channelApi(stack).get('/health');
     expect(health.status).toBe(200);

@@ -133,7 +133,11 @@ export class ChannelsService {
       seen.add(entry.format);
     }
     return withTransaction(this.dataSource, async (manager) => {
-      const channel = await this.getOwned(ownerId, channelId, manager);
+      // The price list is replaced as a whole (delete, then insert): a second list for the channel
+      // waits here for the first to commit, then replaces it, instead of inserting beside it and
+      // failing on the unique (channel, format) key.
+      const channel = await manager.findOne(ChannelEntity, { where: { id: channelId, ownerId }, lock: { mode: 'pessimistic_write' } });
+      if (!channel) throw notFound('channel');
       const known = new Set((await manager.find(FormatEntity)).map((format) => format.code));
       const unknown = formats.filter((entry) => !known.has(entry.format)).map((entry) => entry.format);
       if (unknown.length > 0) {
