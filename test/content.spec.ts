@@ -10,6 +10,7 @@ import {
   channelApi,
   eventually,
   onboardChannel,
+  placementOf,
   signUp,
   topUp,
   waitForStatus,
@@ -255,20 +256,34 @@ describe('channel content: ingest without people, profiles, catalog, recommendat
     }
   });
 
-  it('fails a crypto placement whose channel pivoted to gambling around the ad, and refunds', async () => {
-    const channel = await channelWithPosts(RU_CRYPTO, { title: 'Crypto turned casino' });
+  it('fails a crypto placement whose channel pivoted to gambling around the ad, and refunds; emoji and a bare link around it do not fail one', async () => {
+    const pivoted = await channelWithPosts(RU_CRYPTO, { title: 'Crypto turned casino' });
+    const steady = await channelWithPosts(RU_CRYPTO, { title: 'Crypto with emoji' });
     const { creativeId } = await campaignWithCreative(stack, advertiser, { topics: ['crypto'] });
     const before = await balanceOf(stack, advertiser);
-    const booked = await book(stack, advertiser, channel.id, creativeId, 4000);
-    await channelApi(stack).post(`/v1/offers/${booked.body.id}/accept`).set(owner.auth);
-    for (const text of RU_GAMBLING) stack.sandbox.telegram.postAsAdmin(channel.chatId, channel.ownerUserId, { text });
-    const failed = await waitForStatus(stack, advertiser, booked.body.id, ['failed', 'completed'], 30_000);
+    const [toFail, toPass] = await Promise.all([book(stack, advertiser, pivoted.id, creativeId, 4000), book(stack, advertiser, steady.id, creativeId, 4000)]);
+    for (const placement of [toFail, toPass]) await channelApi(stack).post(`/v1/offers/${placement.body.id}/accept`).set(owner.auth);
+    for (const text of RU_GAMBLING) stack.sandbox.telegram.postAsAdmin(pivoted.chatId, pivoted.ownerUserId, { text });
+    for (const text of ['🔥🔥🔥', 'https://www.binance.com/en/futures/BTCUSDT', '👍']) stack.sandbox.telegram.postAsAdmin(steady.chatId, steady.ownerUserId, { text });
+    const failed = await waitForStatus(stack, advertiser, toFail.body.id, ['failed', 'completed'], 30_000);
     expect(failed.status).toBe('failed');
     expect(failed.statusReason).toMatch(/context_mismatch/);
-    const context = failed.delivery.checks.find((check: { kind: string }) => check.kind === 'context');
-    expect(context).toMatchObject({ passed: false });
-    expect(context.data.score).toEqual(expect.any(Number));
-    expect((await balanceOf(stack, advertiser)).availableMinor).toBe(before.availableMinor);
+    const failedCheck = failed.delivery.checks.find((check: { kind: string }) => check.kind === 'context');
+    expect(failedCheck).toMatchObject({ passed: false, data: { threshold: 0.2, judged: 'surrounding_posts', reasons: [{ topic: 'crypto', weight: expect.any(Number), postIds: expect.any(Array) }] } });
+    expect(failedCheck.detail).toMatch(/gambling/);
+    expect(failedCheck.detail).toMatch(/booked topics crypto make up [\d.]+ of the surrounding posts \(threshold 0.2/);
+    expect(failedCheck.data.score).toBeLessThan(0.2);
+    expect((await balanceOf(stack, advertiser)).availableMinor).toBe(before.availableMinor - toPass.body.priceMinor); // the other is still in escrow
+
+    // the steady channel passes its context checks on its profile and stays published (its 1/24 runs 86 s here)
+    const steadyCheck = await eventually(async () => {
+      const placement = await placementOf(stack, advertiser, toPass.body.id);
+      expect(placement.status).not.toBe('failed');
+      return placement.delivery?.checks.find((check: { kind: string }) => check.kind === 'context');
+    }, 30_000, 'a context check of the steady channel');
+    expect(steadyCheck).toMatchObject({ passed: true, data: { judged: 'profile', threshold: 0.2 } });
+    expect(steadyCheck.detail).toMatch(/say too little to judge; booked topics make up [\d.]+ of the channel's profile/);
+    expect((await placementOf(stack, advertiser, toPass.body.id)).status).toBe('published');
   });
 });
 

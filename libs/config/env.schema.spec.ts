@@ -33,6 +33,12 @@ describe('parseConfig', () => {
     }
   });
 
+  it('reads the context threshold as a share, refusing one outside 0-1', () => {
+    expect(parseConfig({ PLACARD_DEV: 'true' }).contextThreshold).toBe(0.2);
+    expect(parseConfig({ PLACARD_DEV: 'true', CONTEXT_THRESHOLD: '0.35' }).contextThreshold).toBe(0.35);
+    for (const bad of ['1.5', '-0.1', 'high']) expect(problemsOf({ PLACARD_DEV: 'true', CONTEXT_THRESHOLD: bad }).join('\n')).toContain('CONTEXT_THRESHOLD');
+  });
+
   it('requires the Stripe secrets only with the stripe provider', () => {
     const problems = problemsOf({ PAYMENTS_PROVIDER: 'stripe', SECRETS_KEY: 'k'.repeat(32) });
     expect(problems).toEqual([

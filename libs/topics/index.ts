@@ -78,11 +78,13 @@ export {
 export {
   matchChannel,
   checkContext,
+  weighContext,
   blockingReasons,
   distributionOverlap,
   DEFAULT_BRAND_SAFETY_THRESHOLD,
   DEFAULT_EXCLUDED_TOPIC_THRESHOLD,
   DEFAULT_MIN_SCORE,
+  DEFAULT_MIN_CONTEXT_EVIDENCE,
   type CampaignTargeting,
   type MatchResult,
   type MatchReason,
@@ -90,6 +92,7 @@ export {
   type ContextCheckInput,
   type ContextCheckResult,
   type ContextCheckOptions,
+  type WeighedContext,
 } from './match';
 export { trainShippedModel, SHIPPED_TRAIN_OPTIONS, SHIPPED_MODEL_PATH, SHIPPED_CORPUS_DIR } from './shipped';
 export { createRandom } from './random';

@@ -4,7 +4,7 @@
  */
 import type { TopicClassifier } from './grouped';
 import type { LanguageIdentifier } from './language';
-import { buildChannelProfile, topicShare, type ChannelPost, type ChannelProfile, type PostEvidence } from './profile';
+import { topicShare, type ChannelPost, type ChannelProfile, type PostEvidence } from './profile';
 import { classifyText, roundScore, type TopicScore } from './topic-model';
 
 export interface CampaignTargeting {
@@ -125,9 +125,16 @@ export interface ContextCheckInput {
 }
 
 export interface ContextCheckResult {
+  /**
+   * 'inconclusive' when neither the posts around the ad (emoji, bare links, greetings) nor the
+   * channel's profile say anything about its topics: nothing was judged.
+   */
+  verdict: 'passed' | 'failed' | 'inconclusive';
   passed: boolean;
-  /** Share of the surrounding posts in the booked topics, 0-1. */
-  score: number;
+  /** Share of the booked topics in the evidence judged (the surrounding posts, else the profile), 0-1. */
+  score: number | null;
+  /** What was judged: the posts around the ad, or the profile when those posts said too little. */
+  judged: 'surrounding_posts' | 'profile' | 'nothing';
   reasons: MatchReason[];
   detail: string;
 }
@@ -135,12 +142,90 @@ export interface ContextCheckResult {
 export interface ContextCheckOptions extends MatchOptions {
   /** A single surrounding post this likely to be brand-unsafe fails the check on its own. */
   unsafePostThreshold?: number;
+  /** Below this much topic evidence the surrounding posts are not judged on their topics (see weighContext). */
+  minEvidence?: number;
 }
 
 /**
- * Delivery verification: are the posts around the ad still what was booked? Fails when the channel
- * pivoted away from the booked topics (score below threshold), when excluded topics or brand-unsafe
- * content make up the context, or when any single surrounding post is clearly brand-unsafe.
+ * Topics that speak neither for nor against a booking (greetings, announcements, chit-chat): they
+ * are left out of a context's evidence unless they were booked.
+ */
+const NEUTRAL_TOPICS: readonly string[] = ['other'];
+
+/**
+ * About one short post that is clearly about something (`weighContext`: a Russian crypto headline
+ * weighs 0.09-0.16, a casino ad 0.95, a bare exchange link 0.007, a greeting 0.001, emoji-only posts
+ * 0; the shipped corpus's own posts have a median of 0.33).
+ */
+export const DEFAULT_MIN_CONTEXT_EVIDENCE = 0.1;
+
+export interface WeighedContext {
+  /** Topic and brand-safety shares of the evidence; together they sum to 1 (or are all 0). */
+  profile: ChannelProfile;
+  /** Total evidence: the sum of the posts' weights. */
+  evidence: number;
+}
+
+/**
+ * The posts around an ad as one distribution over topics and brand-safety categories, each post
+ * weighing by how much it says: its distribution over every label (neutral topics left out) scored
+ * by 1 - entropy / log(labels), times the share of it that is not neutral. A clear post about one
+ * thing weighs most; an emoji-only post, a bare link or a greeting weighs (nearly) nothing, so a few
+ * of them beside the ad neither pass nor fail a channel. Brand-unsafe posts are clear evidence too:
+ * a casino post is ~95% gambling, so it weighs more than most on-topic posts.
+ */
+export function weighContext(
+  posts: readonly ChannelPost[],
+  model: TopicClassifier,
+  bookedTopics: readonly string[],
+  options: { languageIdentifier?: LanguageIdentifier } = {},
+): WeighedContext {
+  const neutral = new Set(NEUTRAL_TOPICS.filter((topic) => !bookedTopics.includes(topic)));
+  const topicTotals = new Map<string, number>();
+  const safetyTotals = new Map<string, number>();
+  const evidence: PostEvidence[] = [];
+  let total = 0;
+  for (const post of posts) {
+    const classification = classifyText(model, post.text, { languageIdentifier: options.languageIdentifier });
+    const topicMass = 1 - classification.brandSafety.reduce((sum, entry) => sum + entry.score, 0);
+    const parts = [
+      ...classification.topics.filter((entry) => !neutral.has(entry.topic)).map((entry) => ({ key: entry.topic, topic: true, mass: topicMass * entry.score })),
+      ...classification.brandSafety.map((entry) => ({ key: entry.category, topic: false, mass: entry.score })),
+    ];
+    const kept = parts.reduce((sum, part) => sum + part.mass, 0);
+    let weight = 0;
+    if (kept > 0 && parts.length > 1) {
+      const entropy = parts.reduce((sum, part) => (part.mass > 0 ? sum - (part.mass / kept) * Math.log(part.mass / kept) : sum), 0);
+      weight = Math.max(0, 1 - entropy / Math.log(parts.length)) * kept;
+    }
+    evidence.push({ postId: post.id, weight, topics: classification.topics, brandSafety: classification.brandSafety });
+    if (weight === 0) continue;
+    total += weight;
+    for (const part of parts) {
+      const totals = part.topic ? topicTotals : safetyTotals;
+      totals.set(part.key, (totals.get(part.key) ?? 0) + (weight * part.mass) / kept);
+    }
+  }
+  const share = (value: number) => (total > 0 ? value / total : 0);
+  return {
+    evidence: total,
+    profile: {
+      language: null,
+      topics: [...topicTotals].map(([topic, value]) => ({ topic, score: share(value) })).sort((a, b) => b.score - a.score),
+      brandSafety: [...safetyTotals].map(([category, value]) => ({ category, score: share(value) })).sort((a, b) => b.score - a.score),
+      postCount: posts.length,
+      evidence,
+    },
+  };
+}
+
+/**
+ * Delivery verification: are the posts around the ad still what was booked? They are weighed by what
+ * they say (`weighContext`). The check fails when the channel pivoted away from the booked topics
+ * (their share below `threshold`), when excluded topics or brand-unsafe content make up the context
+ * or the channel's current profile, or when any single surrounding post is clearly brand-unsafe.
+ * When the surrounding posts say too little about topics (emoji, bare links), the channel's current
+ * profile is judged against the threshold instead; with neither, the check is inconclusive.
  */
 export function checkContext(
   input: ContextCheckInput,
@@ -149,25 +234,11 @@ export function checkContext(
   model: TopicClassifier,
   options: ContextCheckOptions = {},
 ): ContextCheckResult {
-  const bookedShareBefore = input.bookedTopics.reduce((sum, topic) => sum + topicShare(profile, topic), 0);
-  if (surroundingPosts.length === 0) {
-    return {
-      passed: true,
-      score: roundScore(Math.min(1, bookedShareBefore)),
-      reasons: [],
-      detail: 'no surrounding posts to check; the channel profile stands',
-    };
-  }
-  // The posts around the ad all count the same: the check is about now, not about recency.
-  const latest = new Date(Math.max(...surroundingPosts.map((post) => post.date.getTime())));
-  const context = buildChannelProfile(surroundingPosts, model, latest, {
-    halfLifeDays: Number.POSITIVE_INFINITY,
-    languageIdentifier: options.languageIdentifier,
-  });
-  const score = roundScore(Math.min(1, input.bookedTopics.reduce((sum, topic) => sum + topicShare(context, topic), 0)));
-  const reasons = input.bookedTopics
-    .map((topic) => ({ topic, weight: roundScore(topicShare(context, topic)), postIds: evidenceFor(topic, context.evidence, options.evidencePosts ?? 3) }))
-    .sort((a, b) => b.weight - a.weight || a.topic.localeCompare(b.topic));
+  const bookedShare = (of: Pick<ChannelProfile, 'topics'>) => roundScore(Math.min(1, input.bookedTopics.reduce((sum, topic) => sum + topicShare(of, topic), 0)));
+  const profileShare = bookedShare(profile);
+  const booked = input.bookedTopics.join(', ');
+  const weighed = weighContext(surroundingPosts, model, input.bookedTopics, { languageIdentifier: options.languageIdentifier });
+  const context = weighed.profile;
   const failures: string[] = [];
   const unsafePostThreshold = options.unsafePostThreshold ?? 0.5;
   for (const post of context.evidence) {
@@ -176,37 +247,60 @@ export function checkContext(
       failures.push(`post ${post.postId} is brand-unsafe (${worst.category} ${roundScore(worst.score)})`);
     }
   }
-  for (const blocked of blockingReasons(input.excludedTopics, context, options)) {
-    const [kind, id] = blocked.split(':') as [string, string];
-    const share = kind === 'topic' ? topicShare(context, id) : (context.brandSafety.find((entry) => entry.category === id)?.score ?? 0);
-    const label = kind === 'topic' ? `excluded topic ${id}` : `brand-unsafe content (${id})`;
-    failures.push(`${label} makes up ${roundScore(share)} of the surrounding posts`);
-  }
-  if (score < input.threshold) {
-    const dominant = dominantContent(context);
-    failures.push(
-      `booked topics ${input.bookedTopics.join(', ')} make up ${score} of the surrounding posts ` +
-        `(threshold ${input.threshold}, ${roundScore(Math.min(1, bookedShareBefore))} at booking); now mostly ${dominant}`,
-    );
-  }
-  const unique = [...new Set(failures)];
-  return {
-    passed: unique.length === 0,
-    score,
-    reasons,
-    detail: unique.length === 0 ? `context matches: booked topics make up ${score} of ${surroundingPosts.length} surrounding posts` : unique.join('; '),
+  const describeBlocks = (of: ChannelProfile, where: string) => {
+    for (const blocked of blockingReasons(input.excludedTopics, of, options)) {
+      const [kind, id] = blocked.split(':') as [string, string];
+      const share = kind === 'topic' ? topicShare(of, id) + (of.brandSafety.find((entry) => entry.category === id)?.score ?? 0) : (of.brandSafety.find((entry) => entry.category === id)?.score ?? 0);
+      const label = kind === 'topic' ? `excluded topic ${id}` : `brand-unsafe content (${id})`;
+      failures.push(`${label} makes up ${roundScore(share)} of ${where}`);
+    }
   };
+  describeBlocks(profile, "the channel's profile");
+
+  const conclusive = weighed.evidence >= (options.minEvidence ?? DEFAULT_MIN_CONTEXT_EVIDENCE);
+  const hasProfile = profile.topics.length > 0;
+  let score: number | null = null;
+  let judged: ContextCheckResult['judged'] = 'nothing';
+  if (conclusive) {
+    judged = 'surrounding_posts';
+    score = bookedShare(context);
+    describeBlocks(context, 'the surrounding posts');
+    if (score < input.threshold) {
+      failures.push(
+        `booked topics ${booked} make up ${score} of the surrounding posts (threshold ${input.threshold}, ` +
+          `${profileShare} in the channel's profile); now mostly ${dominantContent(context)}`,
+      );
+    }
+  } else if (hasProfile) {
+    judged = 'profile';
+    score = profileShare;
+    if (score < input.threshold) {
+      failures.push(`the surrounding posts say too little to judge, and booked topics ${booked} make up ${score} of the channel's profile (threshold ${input.threshold})`);
+    }
+  }
+  const evidenceFrom = judged === 'surrounding_posts' ? context.evidence : (profile.evidence ?? []);
+  const reasons = input.bookedTopics
+    .map((topic) => ({ topic, weight: roundScore(topicShare(judged === 'surrounding_posts' ? context : profile, topic)), postIds: evidenceFor(topic, evidenceFrom, options.evidencePosts ?? 3) }))
+    .sort((a, b) => b.weight - a.weight || a.topic.localeCompare(b.topic));
+  const unique = [...new Set(failures)];
+  if (unique.length > 0) return { verdict: 'failed', passed: false, score, judged, reasons, detail: unique.join('; ') };
+  if (judged === 'nothing') {
+    const what = surroundingPosts.length === 0 ? 'no surrounding posts' : `the ${surroundingPosts.length} surrounding post(s) say too little`;
+    return { verdict: 'inconclusive', passed: true, score: null, judged, reasons: [], detail: `context not judged: ${what} and the channel has no profile yet` };
+  }
+  const detail =
+    judged === 'surrounding_posts'
+      ? `context matches: booked topics make up ${score} of what the ${surroundingPosts.length} surrounding posts say`
+      : `${surroundingPosts.length === 0 ? 'no surrounding posts' : `the ${surroundingPosts.length} surrounding post(s) say too little to judge`}; booked topics make up ${score} of the channel's profile`;
+  return { verdict: 'passed', passed: true, score, judged, reasons, detail };
 }
 
-function dominantContent(profile: ChannelProfile): string {
+/** The largest share of a weighed context, topic or brand-safety category (they share one scale there). */
+function dominantContent(context: ChannelProfile): string {
   const candidates = [
-    ...profile.topics.map((entry) => ({ name: entry.topic, score: entry.score * (1 - totalUnsafe(profile)) })),
-    ...profile.brandSafety.map((entry) => ({ name: entry.category, score: entry.score })),
+    ...context.topics.map((entry) => ({ name: entry.topic, score: entry.score })),
+    ...context.brandSafety.map((entry) => ({ name: entry.category, score: entry.score })),
   ].sort((a, b) => b.score - a.score);
   const top = candidates[0];
   return top ? `${top.name} ${roundScore(top.score)}` : 'unknown';
-}
-
-function totalUnsafe(profile: ChannelProfile): number {
-  return Math.min(1, profile.brandSafety.reduce((sum, entry) => sum + entry.score, 0));
 }

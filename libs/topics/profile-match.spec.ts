@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { TopicClassifier } from './grouped';
 import { loadLanguageIdentifier, type LanguageIdentifier } from './language';
-import { checkContext, matchChannel } from './match';
+import { checkContext, matchChannel, weighContext } from './match';
 import { buildChannelProfile, decayWeight, type ChannelPost } from './profile';
 import { SHIPPED_MODEL_PATH } from './shipped';
 import { classifyText, loadTopicModel } from './topic-model';
@@ -129,6 +129,30 @@ describe('checkContext', () => {
     const profile = buildChannelProfile(russianCrypto, model, now);
     const result = checkContext({ bookedTopics: ['crypto'], excludedTopics: [], threshold: 0.3 }, russianCrypto.slice(0, 3), profile, model);
     expect(result.passed).toBe(true);
+  });
+
+  it('weighs each surrounding post by what it says: emoji, a bare link and a greeting next to nothing, a casino ad most', () => {
+    const around = posts(['🔥🔥🔥', 'https://www.binance.com/en/futures/BTCUSDT', 'Доброе утро!', russianCrypto[0]!.text, gamblingPivot[0]!.text], 'around-');
+    const weighed = weighContext(around, model, ['crypto'], { languageIdentifier: languages });
+    const weights = weighed.profile.evidence.map((post) => post.weight);
+    expect(weights[0]).toBeLessThan(0.001);
+    for (const weak of weights.slice(1, 3)) expect(weak).toBeLessThan(0.02);
+    expect(weights[3]).toBeGreaterThan(0.05);
+    expect(weights[4]).toBeGreaterThan(weights[3]!);
+    expect(weighed.evidence).toBeCloseTo(weights.reduce((sum, weight) => sum + weight, 0), 9);
+    const shares = [...weighed.profile.topics.map((entry) => entry.score), ...weighed.profile.brandSafety.map((entry) => entry.score)];
+    expect(shares.reduce((sum, share) => sum + share, 0)).toBeCloseTo(1, 6);
+    expect(weighed.profile.topics.some((entry) => entry.topic === 'other')).toBe(false); // neutral unless booked
+  });
+
+  it('judges the profile when the posts around the ad say too little, and nothing without a profile', () => {
+    const profile = buildChannelProfile(russianCrypto, model, now);
+    const around = posts(['🔥🔥🔥', 'https://www.binance.com/en/futures/BTCUSDT', '👍'], 'weak-');
+    const result = checkContext({ bookedTopics: ['crypto'], excludedTopics: [], threshold: 0.2 }, around, profile, model, { languageIdentifier: languages });
+    expect(result).toMatchObject({ verdict: 'passed', judged: 'profile' });
+    expect(result.score).toBeCloseTo(profile.topics.find((entry) => entry.topic === 'crypto')!.score, 3);
+    const empty = { language: null, topics: [], brandSafety: [], postCount: 0, evidence: [] };
+    expect(checkContext({ bookedTopics: ['crypto'], excludedTopics: [], threshold: 0.2 }, around, empty, model)).toMatchObject({ verdict: 'inconclusive', score: null, judged: 'nothing' });
   });
 
   it('fails a channel that pivoted from crypto to gambling, saying why', () => {

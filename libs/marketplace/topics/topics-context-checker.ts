@@ -21,21 +21,24 @@ export class TopicsContextChecker implements ContextChecker {
       topics: input.profile?.topics ?? [],
       brandSafety: input.profile?.brandSafety ?? [],
       postCount: input.profile?.postCount ?? 0,
-      evidence: [], // the context is judged on the surrounding posts; the profile gives only the shares at booking
+      evidence: [], // the profile's evidence posts are not loaded: a reason from the profile names its share only
     };
     const { model, languageIdentifier } = await this.engine.load();
+    const threshold = this.config.contextThreshold;
     const result = checkContext(
-      { bookedTopics: input.bookedTopics, excludedTopics: input.excludedTopics, threshold: this.config.contextThreshold },
+      { bookedTopics: input.bookedTopics, excludedTopics: input.excludedTopics, threshold },
       input.surroundingPosts,
       profile,
       model,
       { languageIdentifier },
     );
+    const data = { reasons: result.reasons, threshold, judged: result.judged };
+    if (result.verdict === 'inconclusive') return { verdict: 'not_checked', score: null, detail: result.detail, data };
     return {
       verdict: result.passed ? 'passed' : 'failed',
       score: result.score,
       detail: result.passed ? result.detail : `context_mismatch: ${result.detail}`,
-      data: { reasons: result.reasons, threshold: this.config.contextThreshold },
+      data,
     };
   }
 }
