@@ -259,13 +259,15 @@ export function checkContext(
 
   const conclusive = weighed.evidence >= (options.minEvidence ?? DEFAULT_MIN_CONTEXT_EVIDENCE);
   const hasProfile = profile.topics.length > 0;
+  // A campaign without topics targets no content: its ads are checked for exclusions and brand safety only.
+  const judgesShare = input.bookedTopics.length > 0;
   let score: number | null = null;
   let judged: ContextCheckResult['judged'] = 'nothing';
   if (conclusive) {
     judged = 'surrounding_posts';
-    score = bookedShare(context);
+    score = judgesShare ? bookedShare(context) : null;
     describeBlocks(context, 'the surrounding posts');
-    if (score < input.threshold) {
+    if (score !== null && score < input.threshold) {
       failures.push(
         `booked topics ${booked} make up ${score} of the surrounding posts (threshold ${input.threshold}, ` +
           `${profileShare} in the channel's profile); now mostly ${dominantContent(context)}`,
@@ -273,8 +275,8 @@ export function checkContext(
     }
   } else if (hasProfile) {
     judged = 'profile';
-    score = profileShare;
-    if (score < input.threshold) {
+    score = judgesShare ? profileShare : null;
+    if (score !== null && score < input.threshold) {
       failures.push(`the surrounding posts say too little to judge, and booked topics ${booked} make up ${score} of the channel's profile (threshold ${input.threshold})`);
     }
   }
@@ -288,8 +290,9 @@ export function checkContext(
     const what = surroundingPosts.length === 0 ? 'no surrounding posts' : `the ${surroundingPosts.length} surrounding post(s) say too little`;
     return { verdict: 'inconclusive', passed: true, score: null, judged, reasons: [], detail: `context not judged: ${what} and the channel has no profile yet` };
   }
-  const detail =
-    judged === 'surrounding_posts'
+  const detail = !judgesShare
+    ? `no topics were booked: the ${judged === 'surrounding_posts' ? 'surrounding posts' : "channel's profile"} passed the exclusions and brand safety`
+    : judged === 'surrounding_posts'
       ? `context matches: booked topics make up ${score} of what the ${surroundingPosts.length} surrounding posts say`
       : `${surroundingPosts.length === 0 ? 'no surrounding posts' : `the ${surroundingPosts.length} surrounding post(s) say too little to judge`}; booked topics make up ${score} of the channel's profile`;
   return { verdict: 'passed', passed: true, score, judged, reasons, detail };

@@ -155,6 +155,17 @@ describe('checkContext', () => {
     expect(checkContext({ bookedTopics: ['crypto'], excludedTopics: [], threshold: 0.2 }, around, empty, model)).toMatchObject({ verdict: 'inconclusive', score: null, judged: 'nothing' });
   });
 
+  it('checks only exclusions and brand safety for a campaign that booked no topics', () => {
+    const profile = buildChannelProfile(italianCooking, model, now);
+    const cooking = checkContext({ bookedTopics: [], excludedTopics: [], threshold: 0.2 }, italianCooking.slice(0, 3), profile, model);
+    expect(cooking).toMatchObject({ verdict: 'passed', score: null, judged: 'surrounding_posts', reasons: [] });
+    expect(cooking.detail).toMatch(/no topics were booked/);
+    const gambling = checkContext({ bookedTopics: [], excludedTopics: [], threshold: 0.2 }, gamblingPivot, profile, model);
+    expect(gambling).toMatchObject({ verdict: 'failed', score: null });
+    expect(gambling.detail).toMatch(/brand-unsafe/);
+    expect(checkContext({ bookedTopics: [], excludedTopics: ['food_cooking'], threshold: 0.2 }, italianCooking.slice(0, 3), profile, model).verdict).toBe('failed');
+  });
+
   it('fails a channel that pivoted from crypto to gambling, saying why', () => {
     const profile = buildChannelProfile(russianCrypto, model, now);
     const result = checkContext({ bookedTopics: ['crypto'], excludedTopics: [], threshold: 0.3 }, gamblingPivot, profile, model);

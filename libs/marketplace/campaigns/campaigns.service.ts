@@ -24,13 +24,29 @@ export interface CreativeInput {
 export class CampaignsService {
   constructor(private readonly dataSource: DataSource) {}
 
-  createCampaign(advertiserId: string, input: CampaignInput, knownTopics: ReadonlySet<string>): Promise<CampaignEntity> {
-    const unknown = [...input.topics, ...input.excludedTopics].filter((topic) => !knownTopics.has(topic));
+  /**
+   * `vocabulary.targetable`: the topics a campaign can want; `vocabulary.excludable`: those and the
+   * brand-safety categories, which can only be excluded (brand-unsafe channels never match anyway).
+   */
+  createCampaign(
+    advertiserId: string,
+    input: CampaignInput,
+    vocabulary: { targetable: ReadonlySet<string>; excludable: ReadonlySet<string> },
+  ): Promise<CampaignEntity> {
+    const unknown = [...input.topics, ...input.excludedTopics].filter((topic) => !vocabulary.excludable.has(topic));
     if (unknown.length > 0) {
       throw new DomainError(ErrorCode.ValidationFailed, `Unknown topic(s): ${[...new Set(unknown)].join(', ')}.`, {
         field: 'topics',
-        known: [...knownTopics],
+        known: [...vocabulary.excludable],
       });
+    }
+    const untargetable = input.topics.filter((topic) => !vocabulary.targetable.has(topic));
+    if (untargetable.length > 0) {
+      throw new DomainError(
+        ErrorCode.ValidationFailed,
+        `${[...new Set(untargetable)].join(', ')}: brand-safety categories can be excluded, not targeted (brand-unsafe channels are never recommended).`,
+        { field: 'topics', targetable: [...vocabulary.targetable] },
+      );
     }
     const overlap = input.topics.filter((topic) => input.excludedTopics.includes(topic));
     if (overlap.length > 0) {

@@ -5,7 +5,7 @@ import { AuthenticatedAccount, CampaignsService, RecommendationsService } from '
 import { BRAND_SAFETY_IDS, TOPIC_IDS } from '#libs/topics';
 import { CreateCampaignDto, CreateCreativeDto } from './campaigns.dto';
 
-const KNOWN_TOPICS: ReadonlySet<string> = new Set([...TOPIC_IDS, ...BRAND_SAFETY_IDS]);
+const VOCABULARY = { targetable: new Set<string>(TOPIC_IDS), excludable: new Set<string>([...TOPIC_IDS, ...BRAND_SAFETY_IDS]) };
 
 @ApiTags('campaigns')
 @ApiBearerAuth()
@@ -18,7 +18,7 @@ export class CampaignsController {
 
   @Post()
   async create(@CurrentAccount() account: AuthenticatedAccount, @Body() body: CreateCampaignDto) {
-    return present.campaign(await this.campaigns.createCampaign(account.id, body, KNOWN_TOPICS));
+    return present.campaign(await this.campaigns.createCampaign(account.id, body, VOCABULARY));
   }
 
   @Get()
