@@ -256,6 +256,29 @@ describe('channel content: ingest without people, profiles, catalog, recommendat
     }
   });
 
+  it('explains a recommendation with posts even when the topic lives in posts older than the stored evidence', async () => {
+    // 8 crypto posts, then 30 cooking ones: the stored evidence keeps the 30 newest, all cooking
+    const cookingPosts = Array.from({ length: 30 }, (_, i) => `${IT_COOKING[i % IT_COOKING.length]} (${i + 1})`);
+    const channel = await channelWithPosts([...RU_CRYPTO, ...RU_CRYPTO.map((text) => `${text} 🔁`), ...cookingPosts], { title: 'Cucina e cripto', subscribers: 5_000_000 });
+    // Telegram dates are whole seconds, so make the crypto posts a day older, then let one more post recompute the profile
+    await stack.db.query(`UPDATE channel_posts SET posted_at = posted_at - interval '1 day' WHERE channel_id = $1 AND text NOT LIKE '%(%'`, [channel.id]);
+    stack.sandbox.telegram.postAsAdmin(channel.chatId, channel.ownerUserId, { text: `${IT_COOKING[0]} (31)` });
+    const evidence = await eventually(async () => {
+      const rows = await stack.db.query(`SELECT topic_evidence FROM channels WHERE id = $1 AND (topic_profile->>'postCount')::int >= 39`, [channel.id]);
+      return rows[0]?.topic_evidence;
+    }, 20_000, 'the recomputed profile');
+    const cryptoPosts: { id: string }[] = await stack.db.query(`SELECT id FROM channel_posts WHERE channel_id = $1 AND text NOT LIKE '%(%'`, [channel.id]);
+    expect(cryptoPosts).toHaveLength(8);
+    expect(evidence.some((post: { postId: string }) => cryptoPosts.some((crypto) => crypto.id === post.postId))).toBe(false);
+    const campaign = await advertiserApi(stack).post('/v1/campaigns').set(advertiser.auth).send({ name: 'Wallet (old posts)', topics: ['crypto'], languages: [], excludedTopics: [] });
+    const ranked = await advertiserApi(stack).get(`/v1/campaigns/${campaign.body.id}/recommendations`).set(advertiser.auth);
+    const item = ranked.body.items.find((entry: { id: string }) => entry.id === channel.id);
+    expect(item, 'the channel is recommended').toBeDefined();
+    expect(item.reasons[0]).toMatchObject({ topic: 'crypto', weight: item.score });
+    expect(item.reasons[0].postIds.length).toBeGreaterThan(0);
+    for (const postId of item.reasons[0].postIds) expect(cryptoPosts.map((post) => post.id)).toContain(postId);
+  });
+
   it('fails a crypto placement whose channel pivoted to gambling around the ad, and refunds; emoji and a bare link around it do not fail one', async () => {
     const pivoted = await channelWithPosts(RU_CRYPTO, { title: 'Crypto turned casino' });
     const steady = await channelWithPosts(RU_CRYPTO, { title: 'Crypto with emoji' });

@@ -52,10 +52,20 @@ export const DEFAULT_MIN_SCORE = 0.05;
 /** A post counts as evidence for a topic when it gives the topic at least this score. */
 const EVIDENCE_MIN_SCORE = 0.2;
 
+/**
+ * The posts that show a topic, strongest contribution (decay weight × score) first: those that give
+ * it at least EVIDENCE_MIN_SCORE, or, when none does (a share built from many posts that each lean a
+ * little), those that give it more than an even spread over the topics would.
+ */
 function evidenceFor(topic: string, posts: readonly PostEvidence[], limit: number): string[] {
-  return posts
-    .map((post) => ({ postId: post.postId, weight: post.weight, score: post.topics.find((entry) => entry.topic === topic)?.score ?? 0 }))
-    .filter((entry) => entry.score >= EVIDENCE_MIN_SCORE)
+  const scored = posts.map((post) => ({
+    postId: post.postId,
+    weight: post.weight,
+    score: post.topics.find((entry) => entry.topic === topic)?.score ?? 0,
+    even: post.topics.length > 0 ? 1 / post.topics.length : 1,
+  }));
+  const strong = scored.filter((entry) => entry.score >= EVIDENCE_MIN_SCORE);
+  return (strong.length > 0 ? strong : scored.filter((entry) => entry.score > entry.even))
     .sort((a, b) => b.weight * b.score - a.weight * a.score || a.postId.localeCompare(b.postId))
     .slice(0, limit)
     .map((entry) => entry.postId);

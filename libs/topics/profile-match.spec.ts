@@ -115,6 +115,22 @@ describe('matchChannel', () => {
     expect(result).toMatchObject({ score: 0, eligible: false, blockedBy: ['topic:crypto'] });
   });
 
+  it('names the posts behind a share built from posts that each lean only a little to the topic', () => {
+    const lean = (postId: string, crypto: number) => ({
+      postId,
+      weight: 1,
+      topics: [{ topic: 'crypto', score: crypto }, { topic: 'finance', score: 0.5 - crypto }, { topic: 'other', score: 0.5 }],
+      brandSafety: [],
+    });
+    const evidence = [lean('a', 0.15), lean('b', 0.12), lean('c', 0.02), lean('d', 0.18)];
+    const profile = { language: 'en', topics: [{ topic: 'finance', score: 0.383 }, { topic: 'other', score: 0.5 }, { topic: 'crypto', score: 0.117 }], brandSafety: [], postCount: 4, evidence };
+    const result = matchChannel({ topics: ['crypto'], excludedTopics: [] }, profile);
+    // none reaches 0.2; the three above an even spread (1/3) do not exist either, so the bar is the post's own spread
+    expect(result.reasons).toEqual([{ topic: 'crypto', weight: 0.117, postIds: [] }]);
+    const spread = evidence.map((post) => ({ ...post, topics: [...post.topics, ...['a', 'b', 'c', 'd', 'e', 'f', 'g'].map((topic) => ({ topic, score: 0 }))] }));
+    expect(matchChannel({ topics: ['crypto'], excludedTopics: [] }, { ...profile, evidence: spread }).reasons).toEqual([{ topic: 'crypto', weight: 0.117, postIds: ['d', 'a', 'b'] }]);
+  });
+
   it('never makes a brand-unsafe channel eligible', () => {
     const profile = buildChannelProfile(gamblingPivot, model, now);
     const result = matchChannel({ topics: ['sports', 'finance'], excludedTopics: [] }, profile);

@@ -37,8 +37,9 @@ export class ProfilesService {
       computedAt: new Date().toISOString(),
     };
     const evidence = toStoredEvidence(profile);
-    // what recommendations show as reasons, worked out once here from the stored evidence
-    stored.reasonPosts = reasonPostsOf(stored, evidence);
+    // what recommendations show as reasons, worked out once here from every post of the profile: the
+    // stored evidence keeps only the newest posts, which may not show an older topic that still counts
+    stored.reasonPosts = reasonPostsOf(stored, profile.evidence);
     const topicIds = profile.topics.filter((entry) => entry.score >= CATALOG_TOPIC_THRESHOLD).map((entry) => entry.topic);
     const scores = topicScoreRows(profile);
     // one statement: the profile, and its rows in channel_topic_scores (stale ones deleted, the rest
