@@ -202,6 +202,8 @@ describe('channel content: ingest without people, profiles, catalog, recommendat
     const crypto = await channelWithPosts(RU_CRYPTO, { title: 'Крипто Новости', subscribers: 20_000 });
     const cooking = await channelWithPosts(IT_COOKING, { title: 'La cucina', subscribers: 90_000 });
     const mixed = await channelWithPosts([...RU_CRYPTO.slice(0, 2), ...RU_GAMBLING.slice(0, 2)], { title: 'Crypto & casino', subscribers: 80_000 });
+    // one casino ad among many crypto posts: a small share, but a clearly unsafe recent post
+    const oneAd = await channelWithPosts([...RU_CRYPTO, ...RU_CRYPTO.map((text) => `${text} 🔁`), ...RU_CRYPTO.map((text) => `${text} ✅`), RU_GAMBLING[0]!], { title: 'Crypto with one casino ad', subscribers: 70_000 });
     const campaign = await advertiserApi(stack)
       .post('/v1/campaigns')
       .set(advertiser.auth)
@@ -223,6 +225,10 @@ describe('channel content: ingest without people, profiles, catalog, recommendat
     const ids = ranked.body.items.map((item: { id: string }) => item.id);
     expect(ids).toContain(crypto.id);
     expect(ids).not.toContain(mixed.id);
+    expect(ids).not.toContain(oneAd.id);
+    const open = await advertiserApi(stack).post('/v1/campaigns').set(advertiser.auth).send({ name: 'Wallet (any content)', topics: ['crypto'], languages: [], excludedTopics: [] });
+    const openIds = (await advertiserApi(stack).get(`/v1/campaigns/${open.body.id}/recommendations`).set(advertiser.auth)).body.items.map((item: { id: string }) => item.id);
+    expect(openIds).toContain(oneAd.id);
     const cookingRank = ids.indexOf(cooking.id);
     expect(cookingRank === -1 || cookingRank > ids.indexOf(crypto.id)).toBe(true);
     for (const item of ranked.body.items) {
@@ -254,6 +260,18 @@ describe('channel content: ingest without people, profiles, catalog, recommendat
       expect(row.score).toBe(expected.shares[row.topic]);
       expect(row).toMatchObject({ channel_verified: true, channel_subscribers: row.subscribers, channel_language: stored.language, brand_safety_max: expected.brandSafetyMax, shares: expected.shares });
     }
+  });
+
+  it('recomputes profiles stored before they kept brand-safety peaks', async () => {
+    const channel = await channelWithPosts([...RU_CRYPTO, RU_GAMBLING[0]!], { title: 'Stored long ago' });
+    await stack.db.query(`UPDATE channels SET topic_profile = topic_profile - 'brandSafetyPeaks' WHERE id = $1`, [channel.id]);
+    const peaks = await eventually(async () => {
+      const [row] = await stack.db.query(`SELECT topic_profile->'brandSafetyPeaks' AS peaks FROM channels WHERE id = $1`, [channel.id]);
+      return row.peaks ?? undefined;
+    }, 20_000, 'the backfilled profile');
+    expect(peaks.find((entry: { category: string }) => entry.category === 'gambling').score).toBeGreaterThan(0.5);
+    const rows = await stack.db.query(`SELECT topic FROM channel_topic_scores WHERE channel_id = $1 AND topic = 'unsafe:gambling'`, [channel.id]);
+    expect(rows).toHaveLength(1);
   });
 
   it('explains a recommendation with posts even when the topic lives in posts older than the stored evidence', async () => {

@@ -4,10 +4,12 @@ import type { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PlacardConfig } from '#libs/config';
 import {
+  RECOMMENDATIONS_SQL,
   REBUILD_TOPIC_SCORES_SQL,
   RecommendationsService,
   type Recommendation,
   reasonPostsOf,
+  recommendationsParams,
   topicScoreRows,
   type CampaignEntity,
   type StoredProfileWithReasons,
@@ -38,7 +40,9 @@ function profile(random: () => number, language: string): { stored: StoredTopicP
     topics: TOPICS.filter(() => random() < 0.4).map((topic) => ({ topic, score: pick([0.1, 0.2, 0.4, 0.5, 0.9]) })),
     brandSafety: random() < 0.1 ? [{ category: pick(SAFETY), score: 0.6 }] : [],
   }));
-  return { stored: { language, topics, brandSafety, postCount: 40, computedAt: new Date().toISOString() }, evidence };
+  // a clearly unsafe recent post now and then, at the threshold's edge too; every 5th profile as stored before peaks existed
+  const brandSafetyPeaks = random() < 0.2 ? undefined : SAFETY.filter(() => random() < 0.3).map((category) => ({ category, score: pick([0.3, 0.49, 0.5, 0.95]) }));
+  return { stored: { language, topics, brandSafety, brandSafetyPeaks, postCount: 40, computedAt: new Date().toISOString() }, evidence };
 }
 
 describe('recommendations: ranked on topic shares, explained from the evidence of the returned channels only', () => {
@@ -134,6 +138,23 @@ describe('recommendations: ranked on topic shares, explained from the evidence o
       }
     });
   }
+
+  it('leaves out, for a campaign excluding a category, the channels with a clearly unsafe recent post of it, and only those', async () => {
+    const campaign = await saveCampaign({ topics: ['finance', 'technology', 'crypto'], excludedTopics: ['gambling'], languages: [] });
+    const open = await saveCampaign({ topics: ['finance', 'technology', 'crypto'], excludedTopics: [], languages: [] });
+    const peaked: { id: string }[] = await db.query(
+      `SELECT id FROM channels WHERE status = 'verified' AND EXISTS (SELECT 1 FROM jsonb_array_elements(topic_profile->'brandSafetyPeaks') e WHERE e->>'category' = 'gambling' AND (e->>'score')::float8 >= 0.5)`,
+    );
+    const openIds = (await recommend(service, advertiserId, open.id)).map((item) => item.id);
+    const shown = peaked.filter((row) => openIds.includes(row.id));
+    expect(shown.length, 'channels with a recent gambling post that the open campaign recommends').toBeGreaterThan(0);
+    const excludingIds = (await recommend(service, advertiserId, campaign.id)).map((item) => item.id);
+    for (const row of shown) expect(excludingIds).not.toContain(row.id);
+    // the statement itself leaves them out, not only the matcher after it (which would return fewer than it could)
+    const statementIds = (await db.query(RECOMMENDATIONS_SQL, recommendationsParams(advertiserId, campaign.id))).map((row: { id: string }) => row.id);
+    for (const row of shown) expect(statementIds).not.toContain(row.id);
+    expect(await recommend(service, advertiserId, campaign.id)).toEqual(await exhaustive(campaign));
+  });
 
   it('stores per topic the post ids the matcher gives a one-topic campaign', async () => {
     const random = createRandom(11);

@@ -85,6 +85,7 @@ export {
   DEFAULT_EXCLUDED_TOPIC_THRESHOLD,
   DEFAULT_MIN_SCORE,
   DEFAULT_MIN_CONTEXT_EVIDENCE,
+  DEFAULT_UNSAFE_POST_THRESHOLD,
   type CampaignTargeting,
   type MatchResult,
   type MatchReason,

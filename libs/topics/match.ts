@@ -26,7 +26,11 @@ export interface MatchResult {
   score: number;
   eligible: boolean;
   reasons: MatchReason[];
-  /** Why the channel can never be eligible: `topic:<id>` for an excluded topic, `brand_safety:<id>`. */
+  /**
+   * Why the channel can never be eligible: `topic:<id>` for an excluded topic's share,
+   * `unsafe_post:<id>` for a recent post clearly in an excluded brand-safety category,
+   * `brand_safety:<id>` for a brand-unsafe share.
+   */
   blockedBy?: string[];
 }
 
@@ -48,6 +52,11 @@ export interface MatchOptions {
 export const DEFAULT_BRAND_SAFETY_THRESHOLD = 0.15;
 export const DEFAULT_EXCLUDED_TOPIC_THRESHOLD = 0.1;
 export const DEFAULT_MIN_SCORE = 0.05;
+/**
+ * A post this likely to be brand-unsafe (after its decay weight) is clearly so: it fails a context
+ * check beside an ad, and it keeps a channel from campaigns that exclude its category.
+ */
+export const DEFAULT_UNSAFE_POST_THRESHOLD = 0.5;
 
 /** A post counts as evidence for a topic when it gives the topic at least this score. */
 const EVIDENCE_MIN_SCORE = 0.2;
@@ -74,15 +83,17 @@ function evidenceFor(topic: string, posts: readonly PostEvidence[], limit: numbe
 /** Reasons a channel is blocked for this campaign, empty when none. */
 export function blockingReasons(
   excludedTopics: readonly string[],
-  profile: Pick<ChannelProfile, 'topics' | 'brandSafety'>,
-  options: MatchOptions = {},
+  profile: Pick<ChannelProfile, 'topics' | 'brandSafety' | 'brandSafetyPeaks'>,
+  options: MatchOptions & { unsafePostThreshold?: number } = {},
 ): string[] {
   const brandSafetyThreshold = options.brandSafetyThreshold ?? DEFAULT_BRAND_SAFETY_THRESHOLD;
   const excludedThreshold = options.excludedTopicThreshold ?? DEFAULT_EXCLUDED_TOPIC_THRESHOLD;
+  const unsafePostThreshold = options.unsafePostThreshold ?? DEFAULT_UNSAFE_POST_THRESHOLD;
   const blocked: string[] = [];
   for (const topic of excludedTopics) {
     const share = topicShare(profile, topic) + (profile.brandSafety.find((entry) => entry.category === topic)?.score ?? 0);
     if (share >= excludedThreshold) blocked.push(`topic:${topic}`);
+    else if ((profile.brandSafetyPeaks?.find((entry) => entry.category === topic)?.score ?? 0) >= unsafePostThreshold) blocked.push(`unsafe_post:${topic}`);
   }
   for (const { category, score } of profile.brandSafety) {
     if (score >= brandSafetyThreshold) blocked.push(`brand_safety:${category}`);
@@ -250,7 +261,7 @@ export function checkContext(
   const weighed = weighContext(surroundingPosts, model, input.bookedTopics, { languageIdentifier: options.languageIdentifier });
   const context = weighed.profile;
   const failures: string[] = [];
-  const unsafePostThreshold = options.unsafePostThreshold ?? 0.5;
+  const unsafePostThreshold = options.unsafePostThreshold ?? DEFAULT_UNSAFE_POST_THRESHOLD;
   for (const post of context.evidence) {
     const worst = post.brandSafety[0];
     if (worst && worst.score >= unsafePostThreshold) {
@@ -260,6 +271,11 @@ export function checkContext(
   const describeBlocks = (of: ChannelProfile, where: string) => {
     for (const blocked of blockingReasons(input.excludedTopics, of, options)) {
       const [kind, id] = blocked.split(':') as [string, string];
+      if (kind === 'unsafe_post') {
+        const peak = of.brandSafetyPeaks?.find((entry) => entry.category === id)?.score ?? 0;
+        failures.push(`a recent post in ${where} is clearly ${id} (${roundScore(peak)}), which the campaign excludes`);
+        continue;
+      }
       const share = kind === 'topic' ? topicShare(of, id) + (of.brandSafety.find((entry) => entry.category === id)?.score ?? 0) : (of.brandSafety.find((entry) => entry.category === id)?.score ?? 0);
       const label = kind === 'topic' ? `excluded topic ${id}` : `brand-unsafe content (${id})`;
       failures.push(`${label} makes up ${roundScore(share)} of ${where}`);

@@ -131,6 +131,21 @@ describe('matchChannel', () => {
     expect(matchChannel({ topics: ['crypto'], excludedTopics: [] }, { ...profile, evidence: spread }).reasons).toEqual([{ topic: 'crypto', weight: 0.117, postIds: ['d', 'a', 'b'] }]);
   });
 
+  it('keeps a channel with one recent casino post among many crypto ones from campaigns that exclude gambling, for about two weeks', () => {
+    const many = Array.from({ length: 12 }, (_, i) => ({ ...russianCrypto[i % russianCrypto.length]!, id: `c${i}`, date: daysAgo(i % 3) }));
+    const casino = (days: number) => ({ id: 'casino', text: gamblingPivot[0]!.text, date: daysAgo(days) });
+    const recent = buildChannelProfile([...many, casino(1)], model, now, { languageIdentifier: languages });
+    // its share of the profile is small: the share rules alone would let it through
+    expect(recent.brandSafety.find((entry) => entry.category === 'gambling')!.score).toBeLessThan(0.1);
+    expect(recent.brandSafetyPeaks!.find((entry) => entry.category === 'gambling')!.score).toBeGreaterThan(0.5);
+    const excluding = matchChannel({ topics: ['crypto'], excludedTopics: ['gambling'] }, recent);
+    expect(excluding).toMatchObject({ eligible: false, score: 0, blockedBy: ['unsafe_post:gambling'] });
+    expect(matchChannel({ topics: ['crypto'], excludedTopics: [] }, recent).eligible).toBe(true);
+    // a month-old casino post has faded below the bar
+    const old = buildChannelProfile([...many, casino(30)], model, now, { languageIdentifier: languages });
+    expect(matchChannel({ topics: ['crypto'], excludedTopics: ['gambling'] }, old).eligible).toBe(true);
+  });
+
   it('never makes a brand-unsafe channel eligible', () => {
     const profile = buildChannelProfile(gamblingPivot, model, now);
     const result = matchChannel({ topics: ['sports', 'finance'], excludedTopics: [] }, profile);

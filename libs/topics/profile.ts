@@ -26,6 +26,12 @@ export interface ChannelProfile {
   language: string | null;
   topics: TopicScore[];
   brandSafety: BrandSafetyScore[];
+  /**
+   * Per brand-safety category, the highest score of one post times its decay weight: a clearly unsafe
+   * post (a casino ad at 0.95) stays visible here for about two weeks however many safe posts surround
+   * it, where its share of the profile fades at once. Absent on profiles stored before it existed.
+   */
+  brandSafetyPeaks?: BrandSafetyScore[];
   postCount: number;
   /** Per-post classifications, for explaining matches (see matchChannel). */
   evidence: PostEvidence[];
@@ -53,6 +59,7 @@ export function buildChannelProfile(
   const halfLifeDays = options.halfLifeDays ?? DEFAULT_HALF_LIFE_DAYS;
   const topicTotals = new Map<string, number>();
   const safetyTotals = new Map<string, number>();
+  const safetyPeaks = new Map<string, number>();
   const languageTotals = new Map<string, number>();
   const evidence: PostEvidence[] = [];
   let totalWeight = 0;
@@ -63,6 +70,7 @@ export function buildChannelProfile(
     for (const { topic, score } of classification.topics) topicTotals.set(topic, (topicTotals.get(topic) ?? 0) + weight * score);
     for (const { category, score } of classification.brandSafety) {
       safetyTotals.set(category, (safetyTotals.get(category) ?? 0) + weight * score);
+      safetyPeaks.set(category, Math.max(safetyPeaks.get(category) ?? 0, weight * score));
     }
     if (classification.language) {
       languageTotals.set(classification.language, (languageTotals.get(classification.language) ?? 0) + weight);
@@ -74,12 +82,13 @@ export function buildChannelProfile(
   const brandSafety = [...safetyTotals]
     .map(([category, total]) => ({ category, score: normalise(total) }))
     .sort((a, b) => b.score - a.score);
+  const brandSafetyPeaks = [...safetyPeaks].map(([category, score]) => ({ category, score })).sort((a, b) => b.score - a.score);
   let language: string | null = null;
   let languageWeight = 0;
   for (const [candidate, weight] of [...languageTotals].sort()) {
     if (weight > languageWeight) [language, languageWeight] = [candidate, weight];
   }
-  return { language, topics, brandSafety, postCount: posts.length, evidence };
+  return { language, topics, brandSafety, brandSafetyPeaks, postCount: posts.length, evidence };
 }
 
 export function topicShare(profile: { topics: readonly TopicScore[] }, topic: string): number {

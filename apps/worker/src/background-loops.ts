@@ -1,11 +1,13 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { PLACARD_CONFIG, PlacardConfig, scaledMs } from '#libs/config';
-import { IngestService, ReconciliationService, enqueueDueWork, requeueStuckMoneyMovements } from '#libs/marketplace';
+import { IngestService, ProfileScheduler, ReconciliationService, enqueueDueWork, requeueStuckMoneyMovements } from '#libs/marketplace';
 import { OutboxRelay, QueueProducer } from '#libs/queue';
 
 /** a pending payout or refund is looked at again this long (scaled) after its last attempt was queued */
 const STUCK_AFTER_MINUTES = 15;
+/** how often stored profiles that lack a field of today's profile are looked for (scaled) */
+const PROFILE_BACKFILL_MINUTES = 10;
 
 interface Loop {
   name: string;
@@ -30,6 +32,7 @@ export class BackgroundLoops {
     private readonly ingest: IngestService,
     @Inject(PLACARD_CONFIG) private readonly config: PlacardConfig,
     private readonly reconciliation: ReconciliationService,
+    private readonly profiles: ProfileScheduler,
   ) {
     this.relay = new OutboxRelay(dataSource, producer);
   }
@@ -40,6 +43,7 @@ export class BackgroundLoops {
       { name: 'due-work sweep', everyMs: this.config.sweepIntervalMs, run: () => enqueueDueWork(this.dataSource, this.producer) },
       { name: 'channel re-check', everyMs: Math.max(1000, scaledMs(this.config, this.config.channelRecheckMinutes) / 4), run: () => this.scheduleRechecks() },
       { name: 'post retention', everyMs: 3600_000, run: () => this.ingest.prune(this.config.postRetentionDays) },
+      { name: 'profile backfill', everyMs: Math.max(1000, scaledMs(this.config, PROFILE_BACKFILL_MINUTES)), run: () => this.backfillProfiles() },
       // payouts/refunds whose job gave up with an unknown outcome: again, same idempotency key (Stripe only)
       ...(this.reconciliation.enabled
         ? [{ name: 'stuck money movements', everyMs: this.config.sweepIntervalMs, run: () => requeueStuckMoneyMovements(this.dataSource, this.producer, { olderThanMs: scaledMs(this.config, STUCK_AFTER_MINUTES) }) }]
@@ -80,6 +84,21 @@ export class BackgroundLoops {
       [scaledMs(this.config, this.config.channelRecheckMinutes) / 1000],
     );
     for (const row of rows) await this.producer.add('recheck-channel', { channelId: row.id });
+    return rows.length;
+  }
+
+  /**
+   * Profiles stored before they had `brandSafetyPeaks` (the recent clearly unsafe posts that keep a
+   * channel from campaigns excluding their category) are recomputed from the channel's posts, 500 a
+   * pass; a channel whose posts are all gone keeps its profile as it is.
+   */
+  async backfillProfiles(): Promise<number> {
+    const rows: { id: string }[] = await this.dataSource.query(
+      `SELECT c.id FROM channels c
+        WHERE c.topic_profile IS NOT NULL AND NOT c.topic_profile ? 'brandSafetyPeaks'
+          AND EXISTS (SELECT 1 FROM channel_posts p WHERE p.channel_id = c.id) LIMIT 500`,
+    );
+    await this.profiles.schedule(rows.map((row) => row.id));
     return rows.length;
   }
 }

@@ -15,6 +15,8 @@ export interface StoredTopicProfile {
   language: string | null;
   topics: { topic: string; score: number }[];
   brandSafety: { category: string; score: number }[];
+  /** the highest decay-weighted score of one post per category (profiles stored since it exists) */
+  brandSafetyPeaks?: { category: string; score: number }[];
   postCount: number;
   computedAt: string;
 }

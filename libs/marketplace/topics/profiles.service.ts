@@ -33,6 +33,7 @@ export class ProfilesService {
       language: profile.language,
       topics: profile.topics,
       brandSafety: profile.brandSafety,
+      brandSafetyPeaks: profile.brandSafetyPeaks,
       postCount: profile.postCount,
       computedAt: new Date().toISOString(),
     };

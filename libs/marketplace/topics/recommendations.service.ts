@@ -8,7 +8,7 @@ import { notFound } from '#libs/common';
 import { CAMPAIGN_MAX_TOPICS } from '../campaigns/campaign.entities';
 import type { StoredPostEvidence, StoredTopicProfile } from '../channels/channel.entities';
 import type { CatalogItem } from '../channels/catalog.service';
-import { BRAND_SAFETY_PREFIX, withReasonPosts } from './topic-scores';
+import { BRAND_SAFETY_PREFIX, UNSAFE_POST_PREFIX, withReasonPosts } from './topic-scores';
 
 /** One item of the recommendations response. */
 export interface Recommendation extends CatalogItem {
@@ -36,6 +36,7 @@ interface RankedRow {
   post_count: number;
   topics: StoredTopicProfile['topics'];
   brand_safety: StoredTopicProfile['brandSafety'];
+  brand_safety_peaks: StoredTopicProfile['brandSafety'] | null;
   /** each topic's stored reason posts; null for a profile stored without them */
   reason_posts: Record<string, string[]> | null;
   /** only for a profile stored without `reasonPosts` */
@@ -94,7 +95,7 @@ export class RecommendationsService {
     const ranked: { id: string; subscribers: number; card: string; result: MatchResult; reasons: Recommendation['reasons'] }[] = [];
     for (const row of rows) {
       if (row.card === null || row.id === null || row.subscribers === null) continue; // the campaign, no channel
-      const profile = { language: row.profile_language, postCount: row.post_count, topics: row.topics, brandSafety: row.brand_safety, evidence: row.evidence ?? [] };
+      const profile = { language: row.profile_language, postCount: row.post_count, topics: row.topics, brandSafety: row.brand_safety, brandSafetyPeaks: row.brand_safety_peaks ?? undefined, evidence: row.evidence ?? [] };
       const result = matchChannel(targeting, profile);
       if (!result.eligible) continue; // not reached while the SQL applies the matcher's rules; kept as the matcher's word
       const reasons = row.reason_posts ? withReasonPosts(result.reasons, row.reason_posts) : result.reasons;
@@ -121,6 +122,7 @@ const literal = (value: number): string => {
   return String(value);
 };
 const BRAND_SAFETY_KEY = `'${BRAND_SAFETY_PREFIX.replace(/'/g, "''")}'`;
+const UNSAFE_POST_KEY = `'${UNSAFE_POST_PREFIX.replace(/'/g, "''")}'`;
 
 /** The campaign's wanted topics added term by term, in its order: `position` is 1-based. */
 const wantedShare = (position: number): string => `coalesce((k.shares->>(cp.wanted[${position}]))::float8, 0)`;
@@ -135,7 +137,8 @@ const wantedShare = (position: number): string => `coalesce((k.shares->>(cp.want
  * Candidates: per wanted topic, an index-only scan of `channel_topic_scores_match` (verified channels
  * only, best share first) filtered on the columns the index carries: brand safety, language, and the
  * excluded topics read from `shares` (as the matcher's blockingReasons: an excluded id's topic share
- * plus the brand-safety score of that name, at the threshold). No channel row and no other score row
+ * plus the brand-safety score of that name, at the threshold, or a clearly unsafe recent post of that
+ * category, stored as an `unsafe:` row). No channel row and no other score row
  * is read for them.
  *
  * Order: the matcher's, computed as the matcher computes it. Its score is the sum of the wanted
@@ -154,7 +157,7 @@ const wantedShare = (position: number): string => `coalesce((k.shares->>(cp.want
 export const RECOMMENDATIONS_SQL = `WITH cp AS (
       SELECT c.topics, c.excluded_topics, c.languages,
              ARRAY(SELECT t.topic FROM unnest(c.topics) WITH ORDINALITY AS t(topic, n) GROUP BY t.topic ORDER BY min(t.n)) AS wanted,
-             c.excluded_topics || ARRAY(SELECT ${BRAND_SAFETY_KEY} || x FROM unnest(c.excluded_topics) AS x) AS blocking_keys
+             c.excluded_topics || ARRAY(SELECT p || x FROM unnest(c.excluded_topics) AS x, unnest(ARRAY[${BRAND_SAFETY_KEY}, ${UNSAFE_POST_KEY}]) AS p) AS blocking_keys
         FROM campaigns c
        WHERE c.id = $1 AND c.advertiser_id = $2
     ), candidates AS (
@@ -169,7 +172,8 @@ export const RECOMMENDATIONS_SQL = `WITH cp AS (
              AND (cardinality(cp.languages) = 0 OR s.channel_language = ANY(cp.languages))
              AND (NOT s.shares ?| cp.blocking_keys
                   OR NOT EXISTS (SELECT 1 FROM unnest(cp.excluded_topics) AS excluded(id)
-                                  WHERE coalesce((s.shares->>excluded.id)::float8, 0) + coalesce((s.shares->>(${BRAND_SAFETY_KEY} || excluded.id))::float8, 0) >= ${literal(DEFAULT_EXCLUDED_TOPIC_THRESHOLD)}))
+                                  WHERE coalesce((s.shares->>excluded.id)::float8, 0) + coalesce((s.shares->>(${BRAND_SAFETY_KEY} || excluded.id))::float8, 0) >= ${literal(DEFAULT_EXCLUDED_TOPIC_THRESHOLD)}
+                                     OR s.shares ? (${UNSAFE_POST_KEY} || excluded.id)))
            ORDER BY s.score DESC
            LIMIT ${literal(PER_TOPIC)}) pick
     ), best AS (
@@ -189,7 +193,7 @@ export const RECOMMENDATIONS_SQL = `WITH cp AS (
                json_build_object('id', c.id, 'title', c.title, 'username', c.username, 'language', c.language, 'subscribers', c.subscribers,
                                  'topics', c.topic_profile->'topics', 'pricing', c.pricing)::text AS card,
                c.topic_profile->>'language' AS profile_language, (c.topic_profile->>'postCount')::int AS post_count,
-               c.topic_profile->'topics' AS topics, c.topic_profile->'brandSafety' AS brand_safety,
+               c.topic_profile->'topics' AS topics, c.topic_profile->'brandSafety' AS brand_safety, c.topic_profile->'brandSafetyPeaks' AS brand_safety_peaks,
                c.topic_profile->'reasonPosts' AS reason_posts,
                CASE WHEN c.topic_profile ? 'reasonPosts' THEN NULL ELSE c.topic_evidence END AS evidence
           FROM best b JOIN channels c ON c.id = b.channel_id

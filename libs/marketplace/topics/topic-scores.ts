@@ -1,13 +1,16 @@
-import { matchChannel } from '#libs/topics';
+import { DEFAULT_UNSAFE_POST_THRESHOLD, matchChannel } from '#libs/topics';
 import type { StoredPostEvidence, StoredTopicProfile } from '../channels/channel.entities';
 
 /**
  * `channel_topic_scores` holds a channel's stored profile as rows: each topic share (score > 0) under
- * its topic id, each brand-safety score under `bs:<category>`, and on every row the channel's
- * highest brand-safety score and all its rows as one object (`shares`). ProfilesService rewrites them
- * in the statement that stores the profile; recommendations read them by index.
+ * its topic id, each brand-safety score under `bs:<category>`, each brand-safety peak that marks a
+ * clearly unsafe recent post (at least DEFAULT_UNSAFE_POST_THRESHOLD) under `unsafe:<category>`, and
+ * on every row the channel's highest brand-safety score and all its rows as one object (`shares`).
+ * ProfilesService rewrites them in the statement that stores the profile; recommendations read them
+ * by index.
  */
 export const BRAND_SAFETY_PREFIX = 'bs:';
+export const UNSAFE_POST_PREFIX = 'unsafe:';
 
 export interface TopicScoreRows {
   /** the rows, topic → score (score > 0): the profile statement unnests them and stores them whole on each */
@@ -19,6 +22,7 @@ export interface TopicScoreRows {
 export function topicScoreRows(profile: {
   topics: readonly { topic: string; score: number }[];
   brandSafety: readonly { category: string; score: number }[];
+  brandSafetyPeaks?: readonly { category: string; score: number }[];
 }): TopicScoreRows {
   const shares: Record<string, number> = {};
   let brandSafetyMax = 0;
@@ -27,6 +31,9 @@ export function topicScoreRows(profile: {
     if (score <= 0) continue;
     shares[`${BRAND_SAFETY_PREFIX}${category}`] = score;
     brandSafetyMax = Math.max(brandSafetyMax, score);
+  }
+  for (const { category, score } of profile.brandSafetyPeaks ?? []) {
+    if (score >= DEFAULT_UNSAFE_POST_THRESHOLD) shares[`${UNSAFE_POST_PREFIX}${category}`] = score;
   }
   return { shares, brandSafetyMax };
 }
@@ -46,7 +53,10 @@ export const REBUILD_TOPIC_SCORES_SQL = `
              coalesce(max(t.score) FILTER (WHERE left(t.topic, ${BRAND_SAFETY_PREFIX.length}) = '${BRAND_SAFETY_PREFIX}'), 0) AS brand_safety_max
         FROM (SELECT e->>'topic' AS topic, (e->>'score')::float8 AS score FROM jsonb_array_elements(c.topic_profile->'topics') e
               UNION ALL
-              SELECT '${BRAND_SAFETY_PREFIX}' || (e->>'category'), (e->>'score')::float8 FROM jsonb_array_elements(c.topic_profile->'brandSafety') e) t
+              SELECT '${BRAND_SAFETY_PREFIX}' || (e->>'category'), (e->>'score')::float8 FROM jsonb_array_elements(c.topic_profile->'brandSafety') e
+              UNION ALL
+              SELECT '${UNSAFE_POST_PREFIX}' || (e->>'category'), (e->>'score')::float8 FROM jsonb_array_elements(coalesce(c.topic_profile->'brandSafetyPeaks', '[]')) e
+               WHERE (e->>'score')::float8 >= ${DEFAULT_UNSAFE_POST_THRESHOLD}) t
        WHERE t.score > 0) agg
     CROSS JOIN LATERAL jsonb_each(agg.shares) AS r(topic, score)
    WHERE c.topic_profile IS NOT NULL
