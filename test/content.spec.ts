@@ -356,5 +356,22 @@ describe('Telegram updates by webhook (TELEGRAM_UPDATES=webhook)', () => {
     expect([forged.status, forged.body.error.code]).toEqual([401, 'unauthorized']);
     const forgedRows = await stack.db.query(`SELECT count(*)::int AS n FROM channel_posts WHERE message_id = 999`);
     expect(forgedRows[0].n).toBe(0);
+
+    // with the right secret: a malformed update is acknowledged and stored nowhere (Telegram would resend it forever);
+    // the same update delivered twice is stored once
+    const before = await stack.db.query(`SELECT count(*)::int AS n FROM channel_posts`);
+    for (const body of [
+      { update_id: 2, channel_post: { message_id: 1.5, date: 1, chat: { id: channel.chatId, type: 'channel' }, text: 'fractional id' } },
+      { update_id: 3, channel_post: { message_id: 2 ** 40, date: 1, chat: { id: channel.chatId, type: 'channel' }, text: 'huge id' } },
+      { update_id: 4, channel_post: { message_id: 5000, date: 'yesterday', chat: { id: channel.chatId, type: 'channel' }, text: 'bad date' } },
+      { update_id: 5, channel_post: 'not an object' },
+    ]) {
+      const response = await channelApi(stack).post('/telegram/webhook').set('X-Telegram-Bot-Api-Secret-Token', secret).send(body);
+      expect(response.status, JSON.stringify(body)).toBe(200);
+    }
+    expect(await stack.db.query(`SELECT count(*)::int AS n FROM channel_posts`)).toEqual(before);
+    const twice = { update_id: 6, channel_post: { message_id: 4242, date: Math.floor(Date.now() / 1000), chat: { id: channel.chatId, type: 'channel' }, text: 'delivered twice' } };
+    for (let i = 0; i < 2; i++) expect((await channelApi(stack).post('/telegram/webhook').set('X-Telegram-Bot-Api-Secret-Token', secret).send(twice)).status).toBe(200);
+    expect(await stack.db.query(`SELECT text FROM channel_posts WHERE channel_id = $1 AND message_id = 4242`, [channel.id])).toEqual([{ text: 'delivered twice' }]);
   });
 });

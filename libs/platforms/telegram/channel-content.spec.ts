@@ -58,6 +58,15 @@ describe('toChannelContent', () => {
     expect(toChannelContent(update)).toMatchObject({ text: 'Pic', entities: [{ type: 'italic', offset: 0, length: 3 }] });
   });
 
+  it('ignores a post whose message id or date is not what the Bot API sends', () => {
+    const post = (fields: Record<string, unknown>) => ({ update_id: 1, channel_post: { message_id: 7, date: 1_717_243_200, chat: { id: -1001, type: 'channel' }, text: 'hi', ...fields } });
+    expect(toChannelContent(post({}))).not.toBeNull();
+    for (const bad of [{ message_id: 1.5 }, { message_id: 0 }, { message_id: 2 ** 31 }, { message_id: '7' }, { date: 1.5 }, { date: -1 }, { date: 1e15 }, { date: null }]) {
+      expect(toChannelContent(post(bad)), JSON.stringify(bad)).toBeNull();
+    }
+    expect(toChannelContent(post({ edit_date: 1.5 }))!.editDate).toBeNull();
+  });
+
   it('ignores everything that is not a channel post', () => {
     expect(toChannelContent({ update_id: 1, message: { message_id: 1, date: 1, chat: { id: 5, type: 'private' }, text: 'hi' } })).toBeNull();
     expect(toChannelContent(null)).toBeNull();

@@ -19,7 +19,8 @@ export function toChannelContent(update: unknown): ChannelContent | null {
   const messageId = message.message_id;
   const date = message.date;
   if (typeof chatId !== 'number' && typeof chatId !== 'string') return null;
-  if (typeof messageId !== 'number' || typeof date !== 'number') return null;
+  // Bot API message ids are positive 32-bit integers and dates Unix seconds: anything else is not an update to keep
+  if (!isMessageId(messageId) || !isUnixTime(date)) return null;
 
   const hasText = typeof message.text === 'string';
   const text = hasText ? (message.text as string) : typeof message.caption === 'string' ? message.caption : '';
@@ -29,7 +30,7 @@ export function toChannelContent(update: unknown): ChannelContent | null {
     chatId: String(chatId),
     messageId,
     date: new Date(date * 1000),
-    editDate: typeof message.edit_date === 'number' ? new Date(message.edit_date * 1000) : null,
+    editDate: isUnixTime(message.edit_date) ? new Date(message.edit_date * 1000) : null,
     text,
     entities: Array.isArray(rawEntities) ? rawEntities.flatMap(formattingOnly) : [],
   };
@@ -44,6 +45,10 @@ function formattingOnly(entity: unknown): MessageEntity[] {
   if (entity.type === 'custom_emoji' && typeof entity.custom_emoji_id === 'string') kept.custom_emoji_id = entity.custom_emoji_id;
   return [kept];
 }
+
+const isMessageId = (value: unknown): value is number => Number.isInteger(value) && (value as number) > 0 && (value as number) <= 2_147_483_647;
+/** whole seconds between 1970 and 9999 */
+const isUnixTime = (value: unknown): value is number => Number.isInteger(value) && (value as number) >= 0 && (value as number) < 253_402_300_800;
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
