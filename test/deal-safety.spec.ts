@@ -104,6 +104,24 @@ describe('deal safety', () => {
     expect([refused.status, refusedAgain.status, refusedAgain.body.error.code]).toEqual([409, 409, 'slot_taken']);
   });
 
+  it('creates a campaign and a creative once when their requests are retried with a key', async () => {
+    const count = async () => (await stack.db.query(`SELECT (SELECT count(*) FROM campaigns)::int AS campaigns, (SELECT count(*) FROM creatives)::int AS creatives`))[0];
+    const before = await count();
+    const campaignBody = { name: 'Retried', topics: ['crypto'], languages: ['ru'], excludedTopics: ['gambling'] };
+    const [first, second] = await Promise.all([0, 1].map(() => advertiserApi(stack).post('/v1/campaigns').set(advertiser.auth).set('Idempotency-Key', 'campaign-7').send(campaignBody)));
+    const retried = await advertiserApi(stack).post('/v1/campaigns').set(advertiser.auth).set('Idempotency-Key', 'campaign-7').send(campaignBody);
+    const created = [first, second].find((response) => response.status === 201)!;
+    expect(created, 'one of the two concurrent requests creates it').toBeDefined();
+    expect(retried.status).toBe(201);
+    expect(retried.body).toEqual(created.body);
+    for (const response of [first, second]) expect(response.status === 201 ? response.body.id : response.body.error.code).toMatch(new RegExp(`^(${created.body.id}|idempotency_in_progress)$`));
+    const creativeBody = { text: 'Acme wallet: self-custody, zero fees.' };
+    const creative = await advertiserApi(stack).post(`/v1/campaigns/${created.body.id}/creatives`).set(advertiser.auth).set('Idempotency-Key', 'creative-7').send(creativeBody);
+    const creativeAgain = await advertiserApi(stack).post(`/v1/campaigns/${created.body.id}/creatives`).set(advertiser.auth).set('Idempotency-Key', 'creative-7').send(creativeBody);
+    expect([creative.status, creativeAgain.status, creativeAgain.body.id]).toEqual([201, 201, creative.body.id]);
+    expect(await count()).toEqual({ campaigns: before.campaigns + 1, creatives: before.creatives + 1 });
+  });
+
   it('posts once when the publish job runs twice at the same time', async () => {
     const channel = await onboardChannel(stack, owner);
     // 2/48: a 0.72 s top window at this time scale, so a loaded machine (the whole suite in parallel)

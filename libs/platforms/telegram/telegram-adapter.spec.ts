@@ -238,6 +238,18 @@ describe('updates', () => {
     expect(next).toEqual({ nextOffset: page.nextOffset, contents: [] });
   });
 
+  it('asks Telegram for channel posts and their edits only, by polling and by webhook (no update type that carries a person)', async () => {
+    const subscribed = async () => (await fetch(`${server.url}/bot${token}/getWebhookInfo`).then((response): Promise<any> => response.json())).result.allowed_updates;
+    expect(await subscribed()).toBeUndefined(); // Telegram's default: every type but a few
+    await adapter.getUpdates(0, 0);
+    expect(await subscribed()).toEqual(['channel_post', 'edited_channel_post']);
+    server.sandbox.reset();
+    ({ token } = server.sandbox.createBot({ username: 'placard_bot' }));
+    const hooked = new TelegramAdapter({ apiRoot: server.url, botToken: token, auditChatIds: [String(auditChatId)], retry: { retryDelayMs: 10 } });
+    await hooked.setWebhook('http://127.0.0.1:1/telegram/webhook', 'hook_secret');
+    expect(await subscribed()).toEqual(['channel_post', 'edited_channel_post']);
+  });
+
   it('sets and deletes the webhook', async () => {
     await adapter.setWebhook('http://127.0.0.1:1/telegram/webhook', 'hook_secret');
     const info = await fetch(`${server.url}/bot${token}/getWebhookInfo`).then((response): Promise<any> => response.json());
