@@ -88,6 +88,7 @@ export {
   DEFAULT_UNSAFE_POST_THRESHOLD,
   type CampaignTargeting,
   type MatchResult,
+  type CreativeFit,
   type MatchReason,
   type MatchOptions,
   type ContextCheckInput,

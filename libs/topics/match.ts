@@ -22,10 +22,21 @@ export interface MatchReason {
   postIds: string[];
 }
 
+export interface CreativeFit {
+  /** Σ over topics of min(creative's share, channel's share): 1 when the two distributions are the same. */
+  similarity: number;
+  /** Its weight in the score: score = (1 - weight) × Σ reasons' weights + weight × similarity (capped at 1). */
+  weight: number;
+  /** The topics the creative and the channel share most, each with min(creative, channel) and the posts that show it. */
+  reasons: MatchReason[];
+}
+
 export interface MatchResult {
   score: number;
   eligible: boolean;
   reasons: MatchReason[];
+  /** How the creative's own topics moved the score, when a creative and a model were given. */
+  creative?: CreativeFit;
   /**
    * Why the channel can never be eligible: `topic:<id>` for an excluded topic's share,
    * `unsafe_post:<id>` for a recent post clearly in an excluded brand-safety category,
@@ -122,14 +133,21 @@ export function matchChannel(
   const blockedBy = blockingReasons(input.excludedTopics, profile, options);
   if (blockedBy.length > 0) return { score: 0, eligible: false, reasons, blockedBy };
   let score = Math.min(1, wanted.reduce((sum, topic) => sum + topicShare(profile, topic), 0));
+  let creative: CreativeFit | undefined;
   if (input.creativeText && options.model) {
-    const creative = classifyText(options.model, input.creativeText, { languageIdentifier: options.languageIdentifier }).topics;
-    const similarity = distributionOverlap(creative, profile.topics);
-    const creativeWeight = options.creativeWeight ?? 0.3;
-    score = wanted.length > 0 ? (1 - creativeWeight) * score + creativeWeight * similarity : similarity;
+    const topics = classifyText(options.model, input.creativeText, { languageIdentifier: options.languageIdentifier }).topics;
+    const similarity = distributionOverlap(topics, profile.topics);
+    const weight = wanted.length > 0 ? (options.creativeWeight ?? 0.3) : 1;
+    score = (1 - weight) * score + weight * similarity;
+    const shared = topics
+      .map((entry) => ({ topic: entry.topic, weight: roundScore(Math.min(entry.score, topicShare(profile, entry.topic))) }))
+      .filter((entry) => entry.weight > 0)
+      .sort((a, b) => b.weight - a.weight || a.topic.localeCompare(b.topic))
+      .slice(0, 3);
+    creative = { similarity: roundScore(similarity), weight, reasons: shared.map((entry) => ({ ...entry, postIds: evidenceFor(entry.topic, evidence, limit) })) };
   }
   score = roundScore(Math.max(0, Math.min(1, score)));
-  return { score, eligible: score >= (options.minScore ?? DEFAULT_MIN_SCORE), reasons };
+  return { score, eligible: score >= (options.minScore ?? DEFAULT_MIN_SCORE), reasons, ...(creative ? { creative } : {}) };
 }
 
 /** Σ min(p, q): 1 for identical topic distributions, 0 for disjoint ones. */

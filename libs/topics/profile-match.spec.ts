@@ -109,6 +109,24 @@ describe('matchChannel', () => {
     expect(crypto.reasons[0]!.postIds.every((id) => id.startsWith('ru-'))).toBe(true);
   });
 
+  it('explains what the creative adds: the topics it shares with the channel, and how they enter the score', () => {
+    const campaign = { topics: ['crypto'], excludedTopics: [], creativeText: 'Ricetta della pizza napoletana: farina, pomodoro e mozzarella di bufala' };
+    const cooking = matchChannel(campaign, buildChannelProfile(italianCooking, model, now), undefined, { model });
+    expect(cooking.creative!.reasons[0]).toMatchObject({ topic: 'food_cooking', weight: expect.any(Number) });
+    expect(cooking.creative!.reasons[0]!.postIds).toHaveLength(3);
+    expect(cooking.creative!.reasons[0]!.postIds.every((id) => id.startsWith('it-'))).toBe(true);
+    const fromTopics = cooking.reasons.reduce((sum, reason) => sum + reason.weight, 0);
+    const { weight, similarity } = cooking.creative!;
+    expect(weight).toBe(0.3);
+    expect(Math.abs(cooking.score - Math.min(1, (1 - weight) * fromTopics + weight * similarity))).toBeLessThanOrEqual(0.002);
+    // without topics the creative alone decides, at weight 1
+    const creativeOnly = matchChannel({ ...campaign, topics: [] }, buildChannelProfile(italianCooking, model, now), undefined, { model });
+    expect(creativeOnly).toMatchObject({ reasons: [], creative: { weight: 1 } });
+    expect(creativeOnly.score).toBeCloseTo(creativeOnly.creative!.similarity, 3);
+    // without a model the creative is not read
+    expect(matchChannel(campaign, buildChannelProfile(italianCooking, model, now)).creative).toBeUndefined();
+  });
+
   it('never makes a channel eligible when it is about an excluded topic', () => {
     const profile = buildChannelProfile(russianCrypto, model, now);
     const result = matchChannel({ topics: ['crypto'], excludedTopics: ['crypto'] }, profile);
