@@ -164,6 +164,23 @@ describe('matchChannel', () => {
     expect(matchChannel({ topics: ['crypto'], excludedTopics: ['gambling'] }, old).eligible).toBe(true);
   });
 
+  it('blocks an excluded topic from a share of 0.1, its brand-safety namesake added, and not below', () => {
+    const profile = (education: number, gamblingShare = 0) => ({
+      language: 'en',
+      topics: [{ topic: 'crypto', score: 1 - education }, { topic: 'education', score: education }],
+      brandSafety: [{ category: 'gambling', score: gamblingShare }],
+      postCount: 10,
+      evidence: [],
+    });
+    const excluding = (topic: string) => ({ topics: ['crypto'], excludedTopics: [topic] });
+    expect(matchChannel(excluding('education'), profile(0.0999)).eligible).toBe(true);
+    expect(matchChannel(excluding('education'), profile(0.1))).toMatchObject({ eligible: false, score: 0, blockedBy: ['topic:education'] });
+    // a share under the brand-safety bar (0.15) blocks only the campaigns that exclude it
+    expect(matchChannel(excluding('gambling'), profile(0, 0.1)).blockedBy).toEqual(['topic:gambling']);
+    expect(matchChannel(excluding('education'), profile(0, 0.1)).eligible).toBe(true);
+    expect(matchChannel(excluding('education'), profile(0, 0.15)).blockedBy).toEqual(['brand_safety:gambling']);
+  });
+
   it('never makes a brand-unsafe channel eligible', () => {
     const profile = buildChannelProfile(gamblingPivot, model, now);
     const result = matchChannel({ topics: ['sports', 'finance'], excludedTopics: [] }, profile);
