@@ -261,8 +261,9 @@ export function weighContext(
 /**
  * Delivery verification: are the posts around the ad still what was booked? They are weighed by what
  * they say (`weighContext`). The check fails when the channel pivoted away from the booked topics
- * (their share below `threshold`), when excluded topics or brand-unsafe content make up the context
- * or the channel's current profile, or when any single surrounding post is clearly brand-unsafe.
+ * (their share below `threshold`), when excluded topics or brand-unsafe content make up the context,
+ * when the campaign's excluded topics make up the channel's current profile, or when any single
+ * surrounding post is clearly brand-unsafe.
  * When the surrounding posts say too little about topics (emoji, bare links), the channel's current
  * profile is judged against the threshold instead; with neither, the check is inconclusive.
  */
@@ -286,8 +287,8 @@ export function checkContext(
       failures.push(`post ${post.postId} is brand-unsafe (${worst.category} ${roundScore(worst.score)})`);
     }
   }
-  const describeBlocks = (of: ChannelProfile, where: string) => {
-    for (const blocked of blockingReasons(input.excludedTopics, of, options)) {
+  const describeBlocks = (of: ChannelProfile, where: string, only?: (blocked: string) => boolean) => {
+    for (const blocked of blockingReasons(input.excludedTopics, of, options).filter(only ?? (() => true))) {
       const [kind, id] = blocked.split(':') as [string, string];
       if (kind === 'unsafe_post') {
         const peak = of.brandSafetyPeaks?.find((entry) => entry.category === id)?.score ?? 0;
@@ -299,7 +300,9 @@ export function checkContext(
       failures.push(`${label} makes up ${roundScore(share)} of ${where}`);
     }
   };
-  describeBlocks(profile, "the channel's profile");
+  // The profile is held to the campaign's exclusions; brand safety in general is judged beside the ad,
+  // where the ad is seen (a share of unsafe posts elsewhere in the feed does not fail a delivered ad).
+  describeBlocks(profile, "the channel's profile", (blocked) => !blocked.startsWith('brand_safety:'));
 
   const conclusive = weighed.evidence >= (options.minEvidence ?? DEFAULT_MIN_CONTEXT_EVIDENCE);
   const hasProfile = profile.topics.length > 0;

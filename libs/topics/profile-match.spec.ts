@@ -232,6 +232,16 @@ describe('checkContext', () => {
     expect(checkContext({ bookedTopics: [], excludedTopics: ['food_cooking'], threshold: 0.2 }, italianCooking.slice(0, 3), profile, model).verdict).toBe('failed');
   });
 
+  it("holds the channel's profile to the campaign's exclusions, and judges brand safety beside the ad", () => {
+    const profile = { language: 'ru', topics: [{ topic: 'crypto', score: 0.5 }, { topic: 'finance', score: 0.5 }], brandSafety: [{ category: 'gambling', score: 0.2 }], postCount: 20, evidence: [] };
+    const around = russianCrypto.slice(0, 3);
+    const open = checkContext({ bookedTopics: ['crypto'], excludedTopics: [], threshold: 0.2 }, around, profile, model);
+    expect(open).toMatchObject({ verdict: 'passed', judged: 'surrounding_posts' });
+    const excluding = checkContext({ bookedTopics: ['crypto'], excludedTopics: ['gambling'], threshold: 0.2 }, around, profile, model);
+    expect(excluding.verdict).toBe('failed');
+    expect(excluding.detail).toMatch(/excluded topic gambling makes up 0.2 of the channel's profile/);
+  });
+
   it('fails a channel that pivoted from crypto to gambling, saying why', () => {
     const profile = buildChannelProfile(russianCrypto, model, now);
     const result = checkContext({ bookedTopics: ['crypto'], excludedTopics: [], threshold: 0.3 }, gamblingPivot, profile, model);
