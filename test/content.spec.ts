@@ -365,11 +365,19 @@ describe('Telegram updates by webhook (TELEGRAM_UPDATES=webhook)', () => {
       { update_id: 3, channel_post: { message_id: 2 ** 40, date: 1, chat: { id: channel.chatId, type: 'channel' }, text: 'huge id' } },
       { update_id: 4, channel_post: { message_id: 5000, date: 'yesterday', chat: { id: channel.chatId, type: 'channel' }, text: 'bad date' } },
       { update_id: 5, channel_post: 'not an object' },
+      // update types that carry a person, which the bot never asks for: acknowledged, nothing kept
+      { update_id: 7, message: { message_id: 1, date: 1, chat: { id: 4242, type: 'private', first_name: 'Wilhelmina' }, from: { id: 4242, is_bot: false, first_name: 'Wilhelmina' }, text: 'hello' } },
+      { update_id: 8, chat_member: { chat: { id: channel.chatId, type: 'channel' }, from: { id: 4243, is_bot: false, first_name: 'Wilhelmina' }, date: 1, old_chat_member: { status: 'left', user: { id: 4243, is_bot: false, first_name: 'Wilhelmina' } }, new_chat_member: { status: 'member', user: { id: 4243, is_bot: false, first_name: 'Wilhelmina' } } } },
     ]) {
       const response = await channelApi(stack).post('/telegram/webhook').set('X-Telegram-Bot-Api-Secret-Token', secret).send(body);
       expect(response.status, JSON.stringify(body)).toBe(200);
     }
     expect(await stack.db.query(`SELECT count(*)::int AS n FROM channel_posts`)).toEqual(before);
+    const tables: { table_name: string }[] = await stack.db.query(`SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'`);
+    for (const { table_name } of tables) {
+      const hits = await stack.db.query(`SELECT count(*)::int AS n FROM "${table_name}" t WHERE row_to_json(t)::text ILIKE '%Wilhelmina%'`);
+      expect(hits[0].n, `table ${table_name}`).toBe(0);
+    }
     const twice = { update_id: 6, channel_post: { message_id: 4242, date: Math.floor(Date.now() / 1000), chat: { id: channel.chatId, type: 'channel' }, text: 'delivered twice' } };
     for (let i = 0; i < 2; i++) expect((await channelApi(stack).post('/telegram/webhook').set('X-Telegram-Bot-Api-Secret-Token', secret).send(twice)).status).toBe(200);
     expect(await stack.db.query(`SELECT text FROM channel_posts WHERE channel_id = $1 AND message_id = 4242`, [channel.id])).toEqual([{ text: 'delivered twice' }]);
