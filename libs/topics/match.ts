@@ -75,7 +75,7 @@ const EVIDENCE_MIN_SCORE = 0.2;
 /**
  * The posts that show a topic, strongest contribution (decay weight × score) first: those that give
  * it at least EVIDENCE_MIN_SCORE, or, when none does (a share built from many posts that each lean a
- * little), those that give it more than an even spread over the topics would.
+ * little), those that give it at least twice what an even spread over the topics would.
  */
 function evidenceFor(topic: string, posts: readonly PostEvidence[], limit: number): string[] {
   const scored = posts.map((post) => ({
@@ -85,7 +85,7 @@ function evidenceFor(topic: string, posts: readonly PostEvidence[], limit: numbe
     even: post.topics.length > 0 ? 1 / post.topics.length : 1,
   }));
   const strong = scored.filter((entry) => entry.score >= EVIDENCE_MIN_SCORE);
-  return (strong.length > 0 ? strong : scored.filter((entry) => entry.score > entry.even))
+  return (strong.length > 0 ? strong : scored.filter((entry) => entry.score >= 2 * entry.even))
     .sort((a, b) => b.weight * b.score - a.weight * a.score || a.postId.localeCompare(b.postId))
     .slice(0, limit)
     .map((entry) => entry.postId);
@@ -165,15 +165,19 @@ export interface ContextCheckInput {
 
 export interface ContextCheckResult {
   /**
-   * 'inconclusive' when neither the posts around the ad (emoji, bare links, greetings) nor the
-   * channel's profile say anything about its topics: nothing was judged.
+   * 'inconclusive' when the posts around the ad say too little about topics (emoji, bare links,
+   * greetings) to judge the booked ones, or there are none: no verdict on the topics is claimed.
    */
   verdict: 'passed' | 'failed' | 'inconclusive';
   passed: boolean;
-  /** Share of the booked topics in the evidence judged (the surrounding posts, else the profile), 0-1. */
+  /** Share of the booked topics in what the posts around the ad say, 0-1; null when it was not judged. */
   score: number | null;
-  /** What was judged: the posts around the ad, or the profile when those posts said too little. */
-  judged: 'surrounding_posts' | 'profile' | 'nothing';
+  /**
+   * What was judged: the posts around the ad on their topics, exclusions and brand safety; on
+   * exclusions and brand safety only (they say too little about topics, or no topic was booked); or
+   * nothing (no posts around the ad).
+   */
+  judged: 'surrounding_posts' | 'brand_safety_only' | 'nothing';
   reasons: MatchReason[];
   detail: string;
 }
@@ -203,6 +207,11 @@ export interface WeighedContext {
   profile: ChannelProfile;
   /** Total evidence: the sum of the posts' weights. */
   evidence: number;
+  /**
+   * The same posts at equal weights, as a profile is built (topic shares over all topics, brand-safety
+   * scores beside them): the scale the exclusion and brand-safety thresholds are set on.
+   */
+  plain: Pick<ChannelProfile, 'topics' | 'brandSafety'>;
 }
 
 /**
@@ -222,10 +231,14 @@ export function weighContext(
   const neutral = new Set(NEUTRAL_TOPICS.filter((topic) => !bookedTopics.includes(topic)));
   const topicTotals = new Map<string, number>();
   const safetyTotals = new Map<string, number>();
+  const plainTopics = new Map<string, number>();
+  const plainSafety = new Map<string, number>();
   const evidence: PostEvidence[] = [];
   let total = 0;
   for (const post of posts) {
     const classification = classifyText(model, post.text, { languageIdentifier: options.languageIdentifier });
+    for (const entry of classification.topics) plainTopics.set(entry.topic, (plainTopics.get(entry.topic) ?? 0) + entry.score / posts.length);
+    for (const entry of classification.brandSafety) plainSafety.set(entry.category, (plainSafety.get(entry.category) ?? 0) + entry.score / posts.length);
     const topicMass = 1 - classification.brandSafety.reduce((sum, entry) => sum + entry.score, 0);
     const parts = [
       ...classification.topics.filter((entry) => !neutral.has(entry.topic)).map((entry) => ({ key: entry.topic, topic: true, mass: topicMass * entry.score })),
@@ -248,6 +261,10 @@ export function weighContext(
   const share = (value: number) => (total > 0 ? value / total : 0);
   return {
     evidence: total,
+    plain: {
+      topics: [...plainTopics].map(([topic, score]) => ({ topic, score })).sort((a, b) => b.score - a.score),
+      brandSafety: [...plainSafety].map(([category, score]) => ({ category, score })).sort((a, b) => b.score - a.score),
+    },
     profile: {
       language: null,
       topics: [...topicTotals].map(([topic, value]) => ({ topic, score: share(value) })).sort((a, b) => b.score - a.score),
@@ -259,13 +276,13 @@ export function weighContext(
 }
 
 /**
- * Delivery verification: are the posts around the ad still what was booked? They are weighed by what
- * they say (`weighContext`). The check fails when the channel pivoted away from the booked topics
- * (their share below `threshold`), when excluded topics or brand-unsafe content make up the context,
- * when the campaign's excluded topics make up the channel's current profile, or when any single
- * surrounding post is clearly brand-unsafe.
- * When the surrounding posts say too little about topics (emoji, bare links), the channel's current
- * profile is judged against the threshold instead; with neither, the check is inconclusive.
+ * Delivery verification: are the posts around the ad still what was booked? The check fails when
+ * any post beside the ad is clearly brand-unsafe, when the campaign's excluded topics or brand-unsafe
+ * content make up those posts (at equal weights, the scale of the thresholds), or when the booked
+ * topics' share of what those posts say (`weighContext`: emoji, bare links and greetings weigh next
+ * to nothing) is under `threshold`. When the posts say too little about topics to judge the booked
+ * ones, or there are none, the topics are not judged and the check is inconclusive: it fails nothing
+ * without evidence beside the ad. The channel's profile is only quoted, for comparison.
  */
 export function checkContext(
   input: ContextCheckInput,
@@ -275,7 +292,6 @@ export function checkContext(
   options: ContextCheckOptions = {},
 ): ContextCheckResult {
   const bookedShare = (of: Pick<ChannelProfile, 'topics'>) => roundScore(Math.min(1, input.bookedTopics.reduce((sum, topic) => sum + topicShare(of, topic), 0)));
-  const profileShare = bookedShare(profile);
   const booked = input.bookedTopics.join(', ');
   const weighed = weighContext(surroundingPosts, model, input.bookedTopics, { languageIdentifier: options.languageIdentifier });
   const context = weighed.profile;
@@ -287,62 +303,43 @@ export function checkContext(
       failures.push(`post ${post.postId} is brand-unsafe (${worst.category} ${roundScore(worst.score)})`);
     }
   }
-  const describeBlocks = (of: ChannelProfile, where: string, only?: (blocked: string) => boolean) => {
-    for (const blocked of blockingReasons(input.excludedTopics, of, options).filter(only ?? (() => true))) {
-      const [kind, id] = blocked.split(':') as [string, string];
-      if (kind === 'unsafe_post') {
-        const peak = of.brandSafetyPeaks?.find((entry) => entry.category === id)?.score ?? 0;
-        failures.push(`a recent post in ${where} is clearly ${id} (${roundScore(peak)}), which the campaign excludes`);
-        continue;
-      }
-      const share = kind === 'topic' ? topicShare(of, id) + (of.brandSafety.find((entry) => entry.category === id)?.score ?? 0) : (of.brandSafety.find((entry) => entry.category === id)?.score ?? 0);
-      const label = kind === 'topic' ? `excluded topic ${id}` : `brand-unsafe content (${id})`;
-      failures.push(`${label} makes up ${roundScore(share)} of ${where}`);
-    }
-  };
-  // The profile is held to the campaign's exclusions; brand safety in general is judged beside the ad,
-  // where the ad is seen (a share of unsafe posts elsewhere in the feed does not fail a delivered ad).
-  describeBlocks(profile, "the channel's profile", (blocked) => !blocked.startsWith('brand_safety:'));
-
-  const conclusive = weighed.evidence >= (options.minEvidence ?? DEFAULT_MIN_CONTEXT_EVIDENCE);
-  const hasProfile = profile.topics.length > 0;
-  // A campaign without topics targets no content: its ads are checked for exclusions and brand safety only.
-  const judgesShare = input.bookedTopics.length > 0;
-  let score: number | null = null;
-  let judged: ContextCheckResult['judged'] = 'nothing';
-  if (conclusive) {
-    judged = 'surrounding_posts';
-    score = judgesShare ? bookedShare(context) : null;
-    describeBlocks(context, 'the surrounding posts');
-    if (score !== null && score < input.threshold) {
-      failures.push(
-        `booked topics ${booked} make up ${score} of the surrounding posts (threshold ${input.threshold}, ` +
-          `${profileShare} in the channel's profile); now mostly ${dominantContent(context)}`,
-      );
-    }
-  } else if (hasProfile) {
-    judged = 'profile';
-    score = judgesShare ? profileShare : null;
-    if (score !== null && score < input.threshold) {
-      failures.push(`the surrounding posts say too little to judge, and booked topics ${booked} make up ${score} of the channel's profile (threshold ${input.threshold})`);
-    }
+  for (const blocked of blockingReasons(input.excludedTopics, weighed.plain, options)) {
+    const [kind, id] = blocked.split(':') as [string, string];
+    const safety = weighed.plain.brandSafety.find((entry) => entry.category === id)?.score ?? 0;
+    const share = kind === 'topic' ? topicShare(weighed.plain, id) + safety : safety;
+    failures.push(`${kind === 'topic' ? `excluded topic ${id}` : `brand-unsafe content (${id})`} makes up ${roundScore(share)} of the surrounding posts`);
   }
-  const evidenceFrom = judged === 'surrounding_posts' ? context.evidence : (profile.evidence ?? []);
-  const reasons = input.bookedTopics
-    .map((topic) => ({ topic, weight: roundScore(topicShare(judged === 'surrounding_posts' ? context : profile, topic)), postIds: evidenceFor(topic, evidenceFrom, options.evidencePosts ?? 3) }))
-    .sort((a, b) => b.weight - a.weight || a.topic.localeCompare(b.topic));
+  const judgesTopics = input.bookedTopics.length > 0 && weighed.evidence >= (options.minEvidence ?? DEFAULT_MIN_CONTEXT_EVIDENCE);
+  const judged: ContextCheckResult['judged'] = surroundingPosts.length === 0 ? 'nothing' : judgesTopics ? 'surrounding_posts' : 'brand_safety_only';
+  const score = judgesTopics ? bookedShare(context) : null;
+  const inProfile = `${bookedShare(profile)} in the channel's profile`;
+  if (score !== null && score < input.threshold) {
+    failures.push(`booked topics ${booked} make up ${score} of the surrounding posts (threshold ${input.threshold}, ${inProfile}); now mostly ${dominantContent(context)}`);
+  }
+  const reasons = judgesTopics
+    ? input.bookedTopics
+        .map((topic) => ({ topic, weight: roundScore(topicShare(context, topic)), postIds: evidenceFor(topic, context.evidence, options.evidencePosts ?? 3) }))
+        .sort((a, b) => b.weight - a.weight || a.topic.localeCompare(b.topic))
+    : [];
   const unique = [...new Set(failures)];
   if (unique.length > 0) return { verdict: 'failed', passed: false, score, judged, reasons, detail: unique.join('; ') };
   if (judged === 'nothing') {
-    const what = surroundingPosts.length === 0 ? 'no surrounding posts' : `the ${surroundingPosts.length} surrounding post(s) say too little`;
-    return { verdict: 'inconclusive', passed: true, score: null, judged, reasons: [], detail: `context not judged: ${what} and the channel has no profile yet` };
+    return { verdict: 'inconclusive', passed: true, score: null, judged, reasons: [], detail: `context not judged: no posts around the ad yet (booked topics ${inProfile})` };
   }
-  const detail = !judgesShare
-    ? `no topics were booked: the ${judged === 'surrounding_posts' ? 'surrounding posts' : "channel's profile"} passed the exclusions and brand safety`
-    : judged === 'surrounding_posts'
-      ? `context matches: booked topics make up ${score} of what the ${surroundingPosts.length} surrounding posts say`
-      : `${surroundingPosts.length === 0 ? 'no surrounding posts' : `the ${surroundingPosts.length} surrounding post(s) say too little to judge`}; booked topics make up ${score} of the channel's profile`;
-  return { verdict: 'passed', passed: true, score, judged, reasons, detail };
+  if (input.bookedTopics.length === 0) {
+    return { verdict: 'passed', passed: true, score: null, judged, reasons: [], detail: `no topics were booked: the ${surroundingPosts.length} surrounding posts passed the exclusions and brand safety` };
+  }
+  if (!judgesTopics) {
+    return {
+      verdict: 'inconclusive',
+      passed: true,
+      score: null,
+      judged,
+      reasons: [],
+      detail: `topics not judged: the ${surroundingPosts.length} surrounding post(s) say too little about topics (emoji, links, greetings; booked topics ${inProfile}); exclusions and brand safety passed`,
+    };
+  }
+  return { verdict: 'passed', passed: true, score, judged, reasons, detail: `context matches: booked topics make up ${score} of what the ${surroundingPosts.length} surrounding posts say` };
 }
 
 /** The largest share of a weighed context, topic or brand-safety category (they share one scale there). */

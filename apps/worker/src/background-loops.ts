@@ -1,13 +1,16 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { PLACARD_CONFIG, PlacardConfig, scaledMs } from '#libs/config';
+import { DEFAULT_UNSAFE_POST_THRESHOLD } from '#libs/topics';
 import { IngestService, ProfileScheduler, ReconciliationService, enqueueDueWork, requeueStuckMoneyMovements } from '#libs/marketplace';
 import { OutboxRelay, QueueProducer } from '#libs/queue';
 
 /** a pending payout or refund is looked at again this long (scaled) after its last attempt was queued */
 const STUCK_AFTER_MINUTES = 15;
-/** how often stored profiles that lack a field of today's profile are looked for (scaled) */
+/** how often stored profiles that need recomputing without a new post are looked for (scaled) */
 const PROFILE_BACKFILL_MINUTES = 10;
+/** a profile with a blocking brand-safety peak is recomputed this long after it was computed (scaled) */
+const PEAK_RECOMPUTE_MINUTES = 24 * 60;
 
 interface Loop {
   name: string;
@@ -88,15 +91,22 @@ export class BackgroundLoops {
   }
 
   /**
-   * Profiles stored before they had `brandSafetyPeaks` (the recent clearly unsafe posts that keep a
-   * channel from campaigns excluding their category) are recomputed from the channel's posts, 500 a
-   * pass; a channel whose posts are all gone keeps its profile as it is.
+   * Profiles recomputed from the channel's posts, 500 a pass, when no new post would do it:
+   * - those stored before they had `brandSafetyPeaks` (the recent clearly unsafe posts that keep a
+   *   channel from campaigns excluding their category);
+   * - those with a blocking peak computed more than a day ago (scaled): a peak fades with its post's
+   *   age, and a quiet channel would otherwise stay blocked.
+   * A channel whose posts are all gone keeps its profile as it is.
    */
   async backfillProfiles(): Promise<number> {
     const rows: { id: string }[] = await this.dataSource.query(
       `SELECT c.id FROM channels c
-        WHERE c.topic_profile IS NOT NULL AND NOT c.topic_profile ? 'brandSafetyPeaks'
+        WHERE c.topic_profile IS NOT NULL
+          AND (NOT c.topic_profile ? 'brandSafetyPeaks'
+               OR ((c.topic_profile->>'computedAt')::timestamptz < now() - make_interval(secs => $1)
+                   AND EXISTS (SELECT 1 FROM jsonb_array_elements(c.topic_profile->'brandSafetyPeaks') e WHERE (e->>'score')::float8 >= $2)))
           AND EXISTS (SELECT 1 FROM channel_posts p WHERE p.channel_id = c.id) LIMIT 500`,
+      [scaledMs(this.config, PEAK_RECOMPUTE_MINUTES) / 1000, DEFAULT_UNSAFE_POST_THRESHOLD],
     );
     await this.profiles.schedule(rows.map((row) => row.id));
     return rows.length;

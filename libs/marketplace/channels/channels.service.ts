@@ -136,7 +136,8 @@ export class ChannelsService {
       // The price list is replaced as a whole (delete, then insert): a second list for the channel
       // waits here for the first to commit, then replaces it, instead of inserting beside it and
       // failing on the unique (channel, format) key.
-      const channel = await manager.findOne(ChannelEntity, { where: { id: channelId, ownerId }, lock: { mode: 'pessimistic_write' } });
+      // (FOR NO KEY UPDATE: it conflicts with itself and with the price-copy trigger's lock, not with rows that reference the channel)
+      const channel = await manager.findOne(ChannelEntity, { where: { id: channelId, ownerId }, lock: { mode: 'for_no_key_update' } });
       if (!channel) throw notFound('channel');
       const known = new Set((await manager.find(FormatEntity)).map((format) => format.code));
       const unknown = formats.filter((entry) => !known.has(entry.format)).map((entry) => entry.format);

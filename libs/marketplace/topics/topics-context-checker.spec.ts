@@ -45,27 +45,24 @@ describe('TopicsContextChecker', () => {
     expect(low.data!.reasons).toEqual([{ topic: 'crypto', weight: low.score, postIds: expect.arrayContaining(['c1']) }]);
   });
 
-  it('does not fail a crypto channel for emoji, a bare link and a greeting around the ad: the profile is judged instead', async () => {
-    const verdict = await checker(0.2).check({ bookedTopics: ['crypto'], excludedTopics: [], surroundingPosts: uninformative, profile: cryptoProfile });
-    expect(verdict).toMatchObject({ verdict: 'passed', data: { judged: 'profile' } });
-    expect(verdict.score).toBeCloseTo(cryptoProfile.topics.find((entry) => entry.topic === 'crypto')!.score, 3);
-    expect(verdict.detail).toMatch(/say too little to judge/);
+  it('claims no verdict on topics when emoji, a bare link and a greeting are all there is around the ad, whatever the profile', async () => {
+    for (const profile of [cryptoProfile, cookingProfile]) {
+      const verdict = await checker(0.2).check({ bookedTopics: ['crypto'], excludedTopics: [], surroundingPosts: uninformative, profile });
+      expect(verdict).toMatchObject({ verdict: 'not_checked', score: null, data: { judged: 'brand_safety_only', threshold: 0.2 } });
+      expect(verdict.detail).toMatch(/topics not judged: the 4 surrounding post\(s\) say too little about topics .*exclusions and brand safety passed/);
+    }
   });
 
-  it("fails on the profile when the posts around the ad say nothing and the channel's profile has moved off the booked topics", async () => {
-    const verdict = await checker(0.2).check({ bookedTopics: ['crypto'], excludedTopics: [], surroundingPosts: uninformative, profile: cookingProfile });
-    expect(verdict).toMatchObject({ verdict: 'failed', data: { judged: 'profile' } });
-    expect(verdict.detail).toMatch(/booked topics crypto make up [\d.]+ of the channel's profile \(threshold 0.2\)/);
-  });
-
-  it('fails when an excluded topic makes up the profile, even with on-topic posts around the ad', async () => {
+  it("judges the posts beside the ad, not the channel's profile: an excluded topic in the profile alone fails nothing", async () => {
     const verdict = await checker(0.2).check({ bookedTopics: ['crypto'], excludedTopics: ['food_cooking'], surroundingPosts: crypto, profile: cookingProfile });
-    expect(verdict.verdict).toBe('failed');
-    expect(verdict.detail).toMatch(/excluded topic food_cooking makes up [\d.]+ of the channel's profile/);
+    expect(verdict).toMatchObject({ verdict: 'passed', data: { judged: 'surrounding_posts' } });
+    const beside = await checker(0.2).check({ bookedTopics: ['crypto'], excludedTopics: ['food_cooking'], surroundingPosts: [...crypto, ...cooking], profile: cryptoProfile });
+    expect(beside.verdict).toBe('failed');
+    expect(beside.detail).toMatch(/excluded topic food_cooking makes up [\d.]+ of the surrounding posts/);
   });
 
-  it('records nothing judged when neither the posts nor a profile say anything', async () => {
-    expect(await checker(0.2).check({ bookedTopics: ['crypto'], excludedTopics: [], surroundingPosts: uninformative, profile: null })).toMatchObject({
+  it('records nothing judged when there are no posts around the ad', async () => {
+    expect(await checker(0.2).check({ bookedTopics: ['crypto'], excludedTopics: [], surroundingPosts: [], profile: cryptoProfile })).toMatchObject({
       verdict: 'not_checked',
       score: null,
       data: { judged: 'nothing' },

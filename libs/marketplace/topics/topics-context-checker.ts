@@ -21,7 +21,7 @@ export class TopicsContextChecker implements ContextChecker {
       topics: input.profile?.topics ?? [],
       brandSafety: input.profile?.brandSafety ?? [],
       postCount: input.profile?.postCount ?? 0,
-      evidence: [], // the profile's evidence posts are not loaded: a reason from the profile names its share only
+      evidence: [], // the profile is only quoted beside the verdict: its evidence posts are not needed
     };
     const { model, languageIdentifier } = await this.engine.load();
     const threshold = this.config.contextThreshold;
