@@ -4,7 +4,7 @@
  */
 import type { TopicClassifier } from './grouped';
 import type { LanguageIdentifier } from './language';
-import { topicShare, type ChannelPost, type ChannelProfile, type PostEvidence } from './profile';
+import { buildChannelProfile, topicShare, type ChannelPost, type ChannelProfile, type PostEvidence } from './profile';
 import { classifyText, roundScore, type TopicScore } from './topic-model';
 
 export interface CampaignTargeting {
@@ -50,6 +50,11 @@ export interface MatchOptions {
   brandSafetyThreshold?: number;
   /** An excluded topic whose share of recent content reaches this blocks the channel. */
   excludedTopicThreshold?: number;
+  /**
+   * A post this likely to be brand-unsafe is clearly so: it fails a context check beside an ad, and
+   * (its decay-weighted peak) keeps a channel from campaigns that exclude its category.
+   */
+  unsafePostThreshold?: number;
   /** Below this score a channel is not eligible (not a fit, though not blocked). */
   minScore?: number;
   /** Used to classify `creativeText`; without a model the creative is ignored. */
@@ -95,7 +100,7 @@ function evidenceFor(topic: string, posts: readonly PostEvidence[], limit: numbe
 export function blockingReasons(
   excludedTopics: readonly string[],
   profile: Pick<ChannelProfile, 'topics' | 'brandSafety' | 'brandSafetyPeaks'>,
-  options: MatchOptions & { unsafePostThreshold?: number } = {},
+  options: MatchOptions = {},
 ): string[] {
   const brandSafetyThreshold = options.brandSafetyThreshold ?? DEFAULT_BRAND_SAFETY_THRESHOLD;
   const excludedThreshold = options.excludedTopicThreshold ?? DEFAULT_EXCLUDED_TOPIC_THRESHOLD;
@@ -183,8 +188,6 @@ export interface ContextCheckResult {
 }
 
 export interface ContextCheckOptions extends MatchOptions {
-  /** A single surrounding post this likely to be brand-unsafe fails the check on its own. */
-  unsafePostThreshold?: number;
   /** Below this much topic evidence the surrounding posts are not judged on their topics (see weighContext). */
   minEvidence?: number;
 }
@@ -208,10 +211,10 @@ export interface WeighedContext {
   /** Total evidence: the sum of the posts' weights. */
   evidence: number;
   /**
-   * The same posts at equal weights, as a profile is built (topic shares over all topics, brand-safety
-   * scores beside them): the scale the exclusion and brand-safety thresholds are set on.
+   * The same posts at equal weights, as a profile is built (`buildChannelProfile` without decay): the
+   * scale the exclusion and brand-safety thresholds are set on.
    */
-  plain: Pick<ChannelProfile, 'topics' | 'brandSafety'>;
+  plain: ChannelProfile;
 }
 
 /**
@@ -228,43 +231,32 @@ export function weighContext(
   bookedTopics: readonly string[],
   options: { languageIdentifier?: LanguageIdentifier } = {},
 ): WeighedContext {
+  // The posts around the ad all count the same here: the check is about now, not about recency.
+  const latest = new Date(Math.max(0, ...posts.map((post) => post.date.getTime())));
+  const plain = buildChannelProfile(posts, model, latest, { halfLifeDays: Number.POSITIVE_INFINITY, languageIdentifier: options.languageIdentifier });
   const neutral = new Set(NEUTRAL_TOPICS.filter((topic) => !bookedTopics.includes(topic)));
   const topicTotals = new Map<string, number>();
   const safetyTotals = new Map<string, number>();
-  const plainTopics = new Map<string, number>();
-  const plainSafety = new Map<string, number>();
-  const evidence: PostEvidence[] = [];
   let total = 0;
-  for (const post of posts) {
-    const classification = classifyText(model, post.text, { languageIdentifier: options.languageIdentifier });
-    for (const entry of classification.topics) plainTopics.set(entry.topic, (plainTopics.get(entry.topic) ?? 0) + entry.score / posts.length);
-    for (const entry of classification.brandSafety) plainSafety.set(entry.category, (plainSafety.get(entry.category) ?? 0) + entry.score / posts.length);
-    const topicMass = 1 - classification.brandSafety.reduce((sum, entry) => sum + entry.score, 0);
+  const evidence = plain.evidence.map((post): PostEvidence => {
+    const topicMass = 1 - post.brandSafety.reduce((sum, entry) => sum + entry.score, 0);
     const parts = [
-      ...classification.topics.filter((entry) => !neutral.has(entry.topic)).map((entry) => ({ key: entry.topic, topic: true, mass: topicMass * entry.score })),
-      ...classification.brandSafety.map((entry) => ({ key: entry.category, topic: false, mass: entry.score })),
+      ...post.topics.filter((entry) => !neutral.has(entry.topic)).map((entry) => ({ key: entry.topic, into: topicTotals, mass: topicMass * entry.score })),
+      ...post.brandSafety.map((entry) => ({ key: entry.category, into: safetyTotals, mass: entry.score })),
     ];
     const kept = parts.reduce((sum, part) => sum + part.mass, 0);
-    let weight = 0;
-    if (kept > 0 && parts.length > 1) {
-      const entropy = parts.reduce((sum, part) => (part.mass > 0 ? sum - (part.mass / kept) * Math.log(part.mass / kept) : sum), 0);
-      weight = Math.max(0, 1 - entropy / Math.log(parts.length)) * kept;
+    const entropy = parts.reduce((sum, part) => (part.mass > 0 ? sum - (part.mass / kept) * Math.log(part.mass / kept) : sum), 0);
+    const weight = kept > 0 && parts.length > 1 ? Math.max(0, 1 - entropy / Math.log(parts.length)) * kept : 0;
+    if (weight > 0) {
+      total += weight;
+      for (const part of parts) part.into.set(part.key, (part.into.get(part.key) ?? 0) + (weight * part.mass) / kept);
     }
-    evidence.push({ postId: post.id, weight, topics: classification.topics, brandSafety: classification.brandSafety });
-    if (weight === 0) continue;
-    total += weight;
-    for (const part of parts) {
-      const totals = part.topic ? topicTotals : safetyTotals;
-      totals.set(part.key, (totals.get(part.key) ?? 0) + (weight * part.mass) / kept);
-    }
-  }
+    return { ...post, weight };
+  });
   const share = (value: number) => (total > 0 ? value / total : 0);
   return {
     evidence: total,
-    plain: {
-      topics: [...plainTopics].map(([topic, score]) => ({ topic, score })).sort((a, b) => b.score - a.score),
-      brandSafety: [...plainSafety].map(([category, score]) => ({ category, score })).sort((a, b) => b.score - a.score),
-    },
+    plain,
     profile: {
       language: null,
       topics: [...topicTotals].map(([topic, value]) => ({ topic, score: share(value) })).sort((a, b) => b.score - a.score),
@@ -292,7 +284,6 @@ export function checkContext(
   options: ContextCheckOptions = {},
 ): ContextCheckResult {
   const bookedShare = (of: Pick<ChannelProfile, 'topics'>) => roundScore(Math.min(1, input.bookedTopics.reduce((sum, topic) => sum + topicShare(of, topic), 0)));
-  const booked = input.bookedTopics.join(', ');
   const weighed = weighContext(surroundingPosts, model, input.bookedTopics, { languageIdentifier: options.languageIdentifier });
   const context = weighed.profile;
   const failures: string[] = [];
@@ -314,7 +305,7 @@ export function checkContext(
   const score = judgesTopics ? bookedShare(context) : null;
   const inProfile = `${bookedShare(profile)} in the channel's profile`;
   if (score !== null && score < input.threshold) {
-    failures.push(`booked topics ${booked} make up ${score} of the surrounding posts (threshold ${input.threshold}, ${inProfile}); now mostly ${dominantContent(context)}`);
+    failures.push(`booked topics ${input.bookedTopics.join(', ')} make up ${score} of the surrounding posts (threshold ${input.threshold}, ${inProfile}); now mostly ${dominantContent(context)}`);
   }
   const reasons = judgesTopics
     ? input.bookedTopics
@@ -322,24 +313,18 @@ export function checkContext(
         .sort((a, b) => b.weight - a.weight || a.topic.localeCompare(b.topic))
     : [];
   const unique = [...new Set(failures)];
-  if (unique.length > 0) return { verdict: 'failed', passed: false, score, judged, reasons, detail: unique.join('; ') };
-  if (judged === 'nothing') {
-    return { verdict: 'inconclusive', passed: true, score: null, judged, reasons: [], detail: `context not judged: no posts around the ad yet (booked topics ${inProfile})` };
-  }
-  if (input.bookedTopics.length === 0) {
-    return { verdict: 'passed', passed: true, score: null, judged, reasons: [], detail: `no topics were booked: the ${surroundingPosts.length} surrounding posts passed the exclusions and brand safety` };
-  }
-  if (!judgesTopics) {
-    return {
-      verdict: 'inconclusive',
-      passed: true,
-      score: null,
-      judged,
-      reasons: [],
-      detail: `topics not judged: the ${surroundingPosts.length} surrounding post(s) say too little about topics (emoji, links, greetings; booked topics ${inProfile}); exclusions and brand safety passed`,
-    };
-  }
-  return { verdict: 'passed', passed: true, score, judged, reasons, detail: `context matches: booked topics make up ${score} of what the ${surroundingPosts.length} surrounding posts say` };
+  const conclude = (): [ContextCheckResult['verdict'], string] => {
+    if (unique.length > 0) return ['failed', unique.join('; ')];
+    if (judged === 'nothing') return ['inconclusive', `context not judged: no posts around the ad yet (booked topics ${inProfile})`];
+    if (input.bookedTopics.length === 0) return ['passed', `no topics were booked: the ${surroundingPosts.length} surrounding posts passed the exclusions and brand safety`];
+    if (judgesTopics) return ['passed', `context matches: booked topics make up ${score} of what the ${surroundingPosts.length} surrounding posts say`];
+    return [
+      'inconclusive',
+      `topics not judged: the ${surroundingPosts.length} surrounding post(s) say too little about topics (emoji, links, greetings; booked topics ${inProfile}); exclusions and brand safety passed`,
+    ];
+  };
+  const [verdict, detail] = conclude();
+  return { verdict, passed: verdict !== 'failed', score, judged, reasons, detail };
 }
 
 /** The largest share of a weighed context, topic or brand-safety category (they share one scale there). */

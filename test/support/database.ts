@@ -78,3 +78,14 @@ export async function priceRowsOf(db: DataSource, channelIds: string[]): Promise
   for (const row of rows) byChannel.set(row.channel_id, [...(byChannel.get(row.channel_id) ?? []), { format: row.format, priceMinor: Number(row.price_minor), currency: row.currency }]);
   return byChannel;
 }
+
+/** The tables of the public schema with a row whose JSON holds `text` (case-insensitive): for "leaves no trace" checks. */
+export async function tablesContaining(db: DataSource, text: string): Promise<string[]> {
+  const tables: { table_name: string }[] = await db.query(`SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'`);
+  const found: string[] = [];
+  for (const { table_name } of tables) {
+    const [hits] = await db.query(`SELECT count(*)::int AS n FROM "${table_name}" t WHERE row_to_json(t)::text ILIKE $1`, [`%${text}%`]);
+    if (hits.n > 0) found.push(table_name);
+  }
+  return found;
+}

@@ -41,8 +41,9 @@ export class ChannelsService {
     return manager.save(ChannelEntity, manager.create(ChannelEntity, { ownerId, handle: parsed.handle, verificationCode: newVerificationCode() }));
   }
 
-  async getOwned(ownerId: string, channelId: string, manager: EntityManager = this.dataSource.manager): Promise<ChannelEntity> {
-    const channel = await manager.findOneBy(ChannelEntity, { id: channelId, ownerId });
+  /** `lock`: take the channel row for the rest of the caller's transaction (`manager`'s). */
+  async getOwned(ownerId: string, channelId: string, manager: EntityManager = this.dataSource.manager, lock?: 'for_no_key_update'): Promise<ChannelEntity> {
+    const channel = await manager.findOne(ChannelEntity, { where: { id: channelId, ownerId }, ...(lock ? { lock: { mode: lock } } : {}) });
     if (!channel) throw notFound('channel');
     return channel;
   }
@@ -137,8 +138,7 @@ export class ChannelsService {
       // waits here for the first to commit, then replaces it, instead of inserting beside it and
       // failing on the unique (channel, format) key.
       // (FOR NO KEY UPDATE: it conflicts with itself and with the price-copy trigger's lock, not with rows that reference the channel)
-      const channel = await manager.findOne(ChannelEntity, { where: { id: channelId, ownerId }, lock: { mode: 'for_no_key_update' } });
-      if (!channel) throw notFound('channel');
+      const channel = await this.getOwned(ownerId, channelId, manager, 'for_no_key_update');
       const known = new Set((await manager.find(FormatEntity)).map((format) => format.code));
       const unknown = formats.filter((entry) => !known.has(entry.format)).map((entry) => entry.format);
       if (unknown.length > 0) {

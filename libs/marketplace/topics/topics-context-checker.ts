@@ -32,13 +32,11 @@ export class TopicsContextChecker implements ContextChecker {
       model,
       { languageIdentifier },
     );
-    const data = { reasons: result.reasons, threshold, judged: result.judged };
-    if (result.verdict === 'inconclusive') return { verdict: 'not_checked', score: null, detail: result.detail, data };
     return {
-      verdict: result.passed ? 'passed' : 'failed',
+      verdict: result.verdict === 'inconclusive' ? 'not_checked' : result.verdict,
       score: result.score,
-      detail: result.passed ? result.detail : `context_mismatch: ${result.detail}`,
-      data,
+      detail: result.verdict === 'failed' ? `context_mismatch: ${result.detail}` : result.detail,
+      data: { reasons: result.reasons, threshold, judged: result.judged },
     };
   }
 }
